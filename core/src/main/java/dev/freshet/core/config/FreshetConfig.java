@@ -1,0 +1,49 @@
+package dev.freshet.core.config;
+
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.error.ConfigException;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything {@code freshet.yaml} says, validated once at load time. Immutable. Relative paths
+ * are kept as written and resolve against the working directory of the process.
+ *
+ * @param project      the project name (prefixes the Kafka Streams application ids)
+ * @param kafka        the broker(s), or the embedded broker
+ * @param onlineStore  where tiles are served from
+ * @param offlineStore where the event archive lives
+ * @param api          the HTTP API
+ * @param definitions  entities, sources and feature views
+ */
+public record FreshetConfig(String project, KafkaConfig kafka, OnlineStoreConfig onlineStore,
+                            OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
+
+    public FreshetConfig {
+        Objects.requireNonNull(project, "project");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(onlineStore, "onlineStore");
+        Objects.requireNonNull(offlineStore, "offlineStore");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(definitions, "definitions");
+    }
+
+    /**
+     * Reads and validates a {@code freshet.yaml}.
+     *
+     * @throws ConfigException listing every problem, each naming the file, line, field path, value and rule
+     */
+    public static FreshetConfig load(Path file) {
+        return YamlConfigLoader.load(file);
+    }
+
+    /**
+     * Parses and validates YAML text; {@code fileName} only names the origin in error messages.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static FreshetConfig parse(String yaml, String fileName) {
+        return YamlConfigLoader.parse(yaml, fileName);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.freshet.core.error;
+
+/** The caller sent something Freshet cannot accept; the message says what to fix. Retrying the same input fails again. */
+public class InvalidInputException extends FreshetException {
+
+    public InvalidInputException(String message) {
+        super(message);
+    }
+
+    public InvalidInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
