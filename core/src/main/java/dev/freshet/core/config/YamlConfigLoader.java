@@ -1,17 +1,217 @@
 package dev.freshet.core.config;
 
-import java.nio.file.Path;
+import dev.freshet.core.config.NodeReader.Entries;
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.error.ConfigException;
 
-/** Placeholder until the loader lands. */
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code freshet.yaml} through SnakeYAML's node API, so that every problem can name its
+ * line. Reports every problem of a file in one {@link ConfigException}: structural ones found while
+ * walking the nodes, then the semantic rules of {@link Definitions#validate}.
+ */
 final class YamlConfigLoader {
+
+    /** Large enough for any real configuration, small enough that a wrong file fails fast. */
+    static final int CODE_POINT_LIMIT = 1 << 20;
+
+    private static final List<String> TOP_KEYS = List.of(
+            "project", "kafka", "online_store", "offline_store", "api", "entities", "sources", "feature_views");
+    private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded");
+    private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
+    private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri");
+    private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
+    private static final List<String> OFFLINE_KEYS = List.of("path");
+    private static final List<String> API_KEYS = List.of("port");
+
+    /** Kafka Streams application ids allow these characters, and the project prefixes them. */
+    private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
+    private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]):\\d{1,5}");
+
     private YamlConfigLoader() {
     }
 
     static FreshetConfig load(Path file) {
-        throw new IllegalStateException("not yet");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw unreadable(file, "no such file");
+        } catch (AccessDeniedException e) {
+            throw unreadable(file, "permission denied");
+        } catch (CharacterCodingException e) {
+            throw unreadable(file, "not UTF-8 text");
+        } catch (IOException e) {
+            throw unreadable(file, Files.isDirectory(file) ? "it is a directory" : String.valueOf(e.getMessage()));
+        }
+        return parse(text, file.toString());
+    }
+
+    private static ConfigException unreadable(Path file, String reason) {
+        return new ConfigException(List.of(file + ": cannot read the configuration file: " + reason
+                + " (absolute path: " + file.toAbsolutePath() + ")"));
     }
 
     static FreshetConfig parse(String yaml, String fileName) {
-        throw new IllegalStateException("not yet");
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(fileName, "fileName");
+        Node root = compose(yaml, fileName);
+        NodeReader in = new NodeReader(fileName);
+        Entries top;
+        if (root == null) {
+            top = new Entries("", new LinkedHashMap<>()); // an empty file or only comments
+        } else if (root instanceof MappingNode) {
+            top = in.mapping("", root, TOP_KEYS);
+        } else {
+            String kind = root instanceof SequenceNode ? "a list" : "a single value";
+            throw new ConfigException(List.of(fileName + ":" + NodeReader.lineOf(root) + ": the top level is " + kind
+                    + ", but must be a mapping of sections (" + String.join(", ", TOP_KEYS) + ")"));
+        }
+        String project = project(in, top);
+        KafkaConfig kafka = kafka(in, top);
+        OnlineStoreConfig online = onlineStore(in, top);
+        Entries offlineEntries = in.mapping(top, "offline_store", OFFLINE_KEYS);
+        OfflineStoreConfig offline = offlineEntries == null ? OfflineStoreConfig.defaults()
+                : new OfflineStoreConfig(in.path(offlineEntries, "path", OfflineStoreConfig.DEFAULT_PATH));
+        Entries apiEntries = in.mapping(top, "api", API_KEYS);
+        ApiConfig api = apiEntries == null ? ApiConfig.defaults() : new ApiConfig(in.port(apiEntries, "port", ApiConfig.DEFAULT_PORT));
+        DefinitionsReader.Parts parts = DefinitionsReader.read(in, top);
+        if (in.hasProblems()) {
+            throw new ConfigException(in.messages());
+        }
+        // no problem was reported, so the same rules pass again here
+        Definitions definitions = Definitions.of(parts.entities(), parts.sources(), parts.views());
+        return new FreshetConfig(project, kafka, online, offline, api, definitions);
+    }
+
+    private static Node compose(String yaml, String fileName) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false); // NodeReader reports them with both lines; compose() itself does not check
+        options.setCodePointLimit(CODE_POINT_LIMIT);
+        try {
+            return new Yaml(options).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? fileName : fileName + ":" + (mark.getLine() + 1);
+            String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+            String context = e.getContext() != null && e.getProblem() != null ? " (" + e.getContext() + ")" : "";
+            throw new ConfigException(List.of(where + ": not valid YAML: " + what + context));
+        } catch (YAMLException e) {
+            throw new ConfigException(List.of(fileName + ": not valid YAML: " + e.getMessage()));
+        }
+    }
+
+    private static String project(NodeReader in, Entries top) {
+        String project = in.required(top, "project", " (name the project, e.g. project: shop)");
+        if (project != null && !PROJECT.matcher(project).matches()) {
+            in.problem("project", project, "is not a valid project name (1 to 100 of letters, digits, '.', '_' and '-'; it prefixes Kafka application ids)");
+        }
+        return project == null ? "" : project;
+    }
+
+    private static KafkaConfig kafka(NodeReader in, Entries top) {
+        Entries k = in.mapping(top, "kafka", KAFKA_KEYS);
+        if (k == null) {
+            return KafkaConfig.defaults();
+        }
+        String servers = in.string(k, "bootstrap_servers");
+        if (servers != null && servers.isBlank()) {
+            in.problem(k.pathOf("bootstrap_servers"), servers,
+                    "is empty (write host:port[,host:port...], or leave it out for the embedded broker)");
+            servers = null;
+        } else if (servers != null && !brokers(servers)) {
+            in.problem(k.pathOf("bootstrap_servers"), servers, "is not a list of brokers (write host:port[,host:port...], e.g. broker1:9092,broker2:9092)");
+        }
+        KafkaConfig.Embedded embedded = KafkaConfig.defaults().embedded();
+        Entries e = in.mapping(k, "embedded", EMBEDDED_KEYS);
+        if (e != null) {
+            embedded = new KafkaConfig.Embedded(in.port(e, "port", KafkaConfig.DEFAULT_PORT),
+                    in.path(e, "data_dir", KafkaConfig.DEFAULT_DATA_DIR));
+        }
+        return new KafkaConfig(servers, embedded);
+    }
+
+    private static boolean brokers(String servers) {
+        for (String broker : servers.split(",", -1)) {
+            String b = broker.trim();
+            if (!BROKER.matcher(b).matches()) {
+                return false;
+            }
+            int port = Integer.parseInt(b.substring(b.lastIndexOf(':') + 1));
+            if (port < 1 || port > 65_535) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static OnlineStoreConfig onlineStore(NodeReader in, Entries top) {
+        Entries s = in.mapping(top, "online_store", ONLINE_KEYS);
+        if (s == null) {
+            return OnlineStoreConfig.defaults();
+        }
+        String typeName = in.string(s, "type");
+        String type = typeName == null ? null : typeName.trim().toLowerCase(Locale.ROOT);
+        if (type != null && !ONLINE_TYPES.contains(type)) {
+            in.problem(s.pathOf("type"), typeName, "is not an online store type (types: " + String.join(", ", ONLINE_TYPES)
+                    + Typos.hint(typeName, ONLINE_TYPES) + ")");
+            return OnlineStoreConfig.defaults();
+        }
+        if ("redis".equals(type)) {
+            onlyFor(in, s, "path", "rocksdb", "redis");
+            String uri = in.required(s, "uri", " (where Redis listens, e.g. uri: redis://127.0.0.1:6379)");
+            URI parsed = uri == null ? null : redisUri(uri);
+            if (uri != null && parsed == null) {
+                in.problem(s.pathOf("uri"), uri,
+                        "is not a Redis URI (write redis://host:port, or rediss://host:port for TLS, e.g. redis://127.0.0.1:6379)");
+            }
+            return parsed == null ? OnlineStoreConfig.defaults() : new OnlineStoreConfig.Redis(parsed);
+        }
+        onlyFor(in, s, "uri", "redis", type == null ? "rocksdb, the default" : "rocksdb");
+        return new OnlineStoreConfig.RocksDb(in.path(s, "path", OnlineStoreConfig.DEFAULT_ROCKSDB_PATH));
+    }
+
+    private static void onlyFor(NodeReader in, Entries s, String key, String itsType, String thisType) {
+        if (s.values().containsKey(key)) {
+            in.problem(s.pathOf(key), null, "only applies to type " + itsType + " (the type here is " + thisType
+                    + "; write type: " + itsType + " or remove " + key + ")");
+        }
+    }
+
+    /** The URI when it is a {@code redis://} or {@code rediss://} URI with a host; null otherwise. */
+    private static URI redisUri(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean scheme = "redis".equalsIgnoreCase(uri.getScheme()) || "rediss".equalsIgnoreCase(uri.getScheme());
+            boolean port = uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65_535);
+            return scheme && uri.getHost() != null && port ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 }

@@ -2,8 +2,8 @@ package dev.freshet.core.definition;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,7 @@ final class DefinitionValidator {
     }
 
     private Map<String, Entity> entities(List<Entity> entities) {
-        Map<String, Entity> byName = new HashMap<>();
+        Map<String, Entity> byName = new LinkedHashMap<>();
         for (int i = 0; i < entities.size(); i++) {
             Entity e = entities.get(i);
             String path = "entities[" + i + "]";
@@ -61,15 +61,15 @@ final class DefinitionValidator {
     }
 
     private Map<String, Source> sources(List<Source> sources) {
-        Map<String, Source> byName = new HashMap<>();
+        Map<String, Source> byName = new LinkedHashMap<>();
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
             String path = "sources[" + i + "]";
             if (checkName(path + ".name", s.name()) && byName.putIfAbsent(s.name(), s) != null) {
                 problem(path + ".name", s.name(), "is defined twice (source names must be unique)");
             }
-            if (!TOPIC.matcher(s.topic()).matches()) {
-                problem(path + ".topic", s.topic(), "is not a valid Kafka topic name (1 to 249 of letters, digits, '.', '_' and '-')");
+            if (!TOPIC.matcher(s.topic()).matches() || s.topic().equals(".") || s.topic().equals("..")) {
+                problem(path + ".topic", s.topic(), "is not a valid Kafka topic name (1 to 249 of letters, digits, '.', '_' and '-', not . or ..)");
             }
             if (s.schema().size() == 0) {
                 problem(path + ".schema", null, "is empty (list the fields of the events, e.g. {user_id: string, ts: timestamp})");
@@ -100,11 +100,19 @@ final class DefinitionValidator {
             }
             Entity entity = entities.get(v.entity());
             if (entity == null) {
-                problem(path + ".entity", v.entity(), "is not a defined entity (entities: " + String.join(", ", entities.keySet()) + ")");
+                if (v.entity().isBlank()) {
+                    problem(path + ".entity", null, "is missing (entities: " + String.join(", ", entities.keySet()) + ")");
+                } else {
+                    problem(path + ".entity", v.entity(), "is not a defined entity (entities: " + String.join(", ", entities.keySet()) + ")");
+                }
             }
             Source source = sources.get(v.source());
             if (source == null) {
-                problem(path + ".source", v.source(), "is not a defined source (sources: " + String.join(", ", sources.keySet()) + ")");
+                if (v.source().isBlank()) {
+                    problem(path + ".source", null, "is missing (sources: " + String.join(", ", sources.keySet()) + ")");
+                } else {
+                    problem(path + ".source", v.source(), "is not a defined source (sources: " + String.join(", ", sources.keySet()) + ")");
+                }
             }
             if (entity != null && source != null && source.schema().indexOf(entity.joinKey()) < 0) {
                 problem(path + ".source", v.source(), "has no field '" + entity.joinKey() + "', the join key of entity '"

@@ -16,7 +16,10 @@ public final class Durations {
     private Durations() {
     }
 
-    /** The duration, or empty when the text is not a positive whole number followed by a unit. */
+    /**
+     * The duration, or empty when the text is not a whole number followed by a unit, or is too long
+     * to count in milliseconds (windows and tiles are compared as {@code long} milliseconds).
+     */
     public static Optional<Duration> parse(String text) {
         if (text == null) {
             return Optional.empty();
@@ -35,10 +38,15 @@ public final class Durations {
             case "w" -> Duration.ofDays(7 * n);
             default -> throw new AssertionError(m.group(2));
         };
+        try {
+            d.toMillis();
+        } catch (ArithmeticException tooLong) {
+            return Optional.empty();
+        }
         return Optional.of(d);
     }
 
-    /** The shortest exact form: {@code 7d}, {@code 90m}, {@code 1500ms}. */
+    /** The shortest exact form: {@code 2w}, {@code 3d}, {@code 90m}, {@code 1500ms} (so {@code 7d} prints as {@code 1w}). */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms != 0 && ms % 604_800_000L == 0) {

@@ -171,7 +171,7 @@ public final class Event {
 
         /**
          * Sets a field by name, accepting a value of the field's type: String for string; any
-         * integral Number for long and timestamp; any Number for double; Boolean for boolean;
+         * Long, Integer, Short or Byte for long and timestamp; any Number for double; Boolean for boolean;
          * null for a missing value.
          *
          * @throws InvalidInputException on an unknown field or a value of the wrong type

@@ -22,10 +22,12 @@ public record FeatureRef(String view, String feature) {
             throw new InvalidInputException("a feature reference is null (write it as view:feature, e.g. user_activity:clicks_5m)");
         }
         int colon = text.indexOf(':');
-        if (colon <= 0 || colon == text.length() - 1 || text.indexOf(':', colon + 1) >= 0) {
+        String view = colon < 0 ? "" : text.substring(0, colon).trim();
+        String feature = colon < 0 ? "" : text.substring(colon + 1).trim();
+        if (view.isEmpty() || feature.isEmpty() || feature.indexOf(':') >= 0) {
             throw new InvalidInputException("\"" + text + "\" is not a feature reference (write it as view:feature, e.g. user_activity:clicks_5m)");
         }
-        return new FeatureRef(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        return new FeatureRef(view, feature);
     }
 
     @Override
