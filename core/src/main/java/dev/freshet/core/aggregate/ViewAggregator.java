@@ -1,0 +1,346 @@
+package dev.freshet.core.aggregate;
+
+import dev.freshet.core.codec.ByteReader;
+import dev.freshet.core.codec.ByteWriter;
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.FeatureDefinition;
+import dev.freshet.core.definition.FeatureView;
+import dev.freshet.core.definition.Field;
+import dev.freshet.core.definition.FieldType;
+import dev.freshet.core.definition.Schema;
+import dev.freshet.core.error.CorruptDataException;
+import dev.freshet.core.event.Event;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The aggregation library for one feature view: the single implementation of tiles, aggregate
+ * functions and window evaluation that the streaming path (tiles in state and online stores) and
+ * the offline path (point-in-time joins over the archive) both call, so that they agree by
+ * construction.
+ *
+ * <h2>Semantics</h2>
+ * A tile holds the partial aggregates of the events with {@code start <= ts < start + tile},
+ * {@code start} a multiple of the tile length. The value of a feature with window {@code W} at
+ * time {@code t} aggregates exactly the events with {@code floor_tile(t - W) <= ts < t}; a lifetime
+ * feature aggregates every event with {@code ts < t}. {@link #evaluate} merges every given tile
+ * whose start lies in {@code [floor_tile(t) - W, t)}: the tiles before {@code floor_tile(t)} are
+ * whole, and the caller guarantees that the head tile (the one containing {@code t}, if given)
+ * holds only events before {@code t}. The offline path builds that head tile from the events
+ * before {@code t}; online, the head tile is exact as long as no event later than the lookup time
+ * has been ingested.
+ *
+ * <p>Aggregates are shared within a view: features with the same function and field (say
+ * {@code count} over 5 minutes and over the lifetime, or two quantile ranks of one field) use one
+ * state in the tile. Immutable and thread-safe; the tiles it makes are not.
+ */
+public final class ViewAggregator {
+
+    private static final int TILE_FORMAT = 1;
+
+    private final FeatureView view;
+    private final long tileMillis;
+    private final Aggregate[] aggregates;
+    private final Map<Integer, Aggregate> aggregateById = new HashMap<>();
+    private final Aggregate[] featureAggregate;
+    private final long[] featureWindow;
+    private final Map<String, Integer> featureIndex = new LinkedHashMap<>();
+    private final int longSlots;
+    private final int objectSlots;
+
+    private ViewAggregator(FeatureView view, Schema schema) {
+        this.view = view;
+        this.tileMillis = view.tile().toMillis();
+        if (tileMillis <= 0) {
+            throw new IllegalArgumentException("feature view '" + view.name() + "' has a tile of " + tileMillis + " ms; it must be positive");
+        }
+        Map<String, Aggregate> byKey = new LinkedHashMap<>();
+        List<FeatureDefinition> features = view.features();
+        featureAggregate = new Aggregate[features.size()];
+        featureWindow = new long[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            FeatureDefinition f = features.get(i);
+            Aggregate a = byKey.computeIfAbsent(stateKey(f, schema), key -> create(key, f, schema));
+            featureAggregate[i] = a;
+            featureWindow[i] = f.windowMillis();
+            if (!f.isLifetime() && f.windowMillis() % tileMillis != 0) {
+                throw new IllegalArgumentException("feature '" + f.name() + "' of view '" + view.name()
+                        + "' has a window that is not a multiple of the tile");
+            }
+            featureIndex.put(f.name(), i);
+        }
+        aggregates = byKey.values().toArray(new Aggregate[0]);
+        int longs = 0;
+        int objects = 0;
+        for (Aggregate a : aggregates) {
+            a.longBase = longs;
+            a.objectBase = objects;
+            longs += a.longSlots();
+            objects += a.objectSlots();
+            Aggregate clash = aggregateById.put(a.key.hashCode(), a);
+            if (clash != null) {
+                throw new IllegalStateException("aggregates " + clash.key + " and " + a.key + " have the same codec id; rename a field");
+            }
+        }
+        longSlots = longs;
+        objectSlots = objects;
+    }
+
+    /** The aggregator of a view of valid definitions. */
+    public static ViewAggregator of(Definitions definitions, FeatureView view) {
+        return new ViewAggregator(view, definitions.sourceOf(view).schema());
+    }
+
+    /**
+     * The aggregator of a view over events of the given schema.
+     *
+     * @throws IllegalArgumentException when a feature names a field the schema lacks or cannot aggregate
+     */
+    public static ViewAggregator of(FeatureView view, Schema schema) {
+        return new ViewAggregator(view, schema);
+    }
+
+    private static String stateKey(FeatureDefinition f, Schema schema) {
+        String fn = switch (f.function()) {
+            case QUANTILE -> "kll";
+            case COUNT_DISTINCT -> "hll";
+            default -> f.function().yamlName();
+        };
+        if (f.field() == null) {
+            return fn + "(*)";
+        }
+        Field field = schema.find(f.field()).orElse(null);
+        return fn + "(" + f.field() + ":" + (field == null ? "?" : field.type().yamlName()) + ")";
+    }
+
+    private Aggregate create(String key, FeatureDefinition f, Schema schema) {
+        int pos = -1;
+        FieldType type = null;
+        if (f.field() != null) {
+            pos = schema.indexOf(f.field());
+            if (pos < 0) {
+                throw new IllegalArgumentException("feature '" + f.name() + "' of view '" + view.name()
+                        + "' aggregates field '" + f.field() + "', which the schema does not have");
+            }
+            type = schema.field(pos).type();
+            if (!f.function().accepts(type)) {
+                throw new IllegalArgumentException("feature '" + f.name() + "' of view '" + view.name() + "': "
+                        + f.function().yamlName() + " does not apply to " + type.yamlName() + " field '" + f.field() + "'");
+            }
+        }
+        boolean floating = type == FieldType.DOUBLE;
+        return switch (f.function()) {
+            case COUNT -> new CountAggregate(key, pos);
+            case SUM -> new SumAggregate(key, pos, floating);
+            case MIN -> new ExtremumAggregate(key, pos, false, floating);
+            case MAX -> new ExtremumAggregate(key, pos, true, floating);
+            case AVG -> new AvgAggregate(key, pos);
+            case LAST -> new EndpointAggregate(key, pos, true, type);
+            case FIRST -> new EndpointAggregate(key, pos, false, type);
+            case COUNT_DISTINCT -> new DistinctAggregate(key, pos, type);
+            case QUANTILE -> new QuantileAggregate(key, pos);
+        };
+    }
+
+    public FeatureView view() {
+        return view;
+    }
+
+    /** The tile length in milliseconds. */
+    public long tileMillis() {
+        return tileMillis;
+    }
+
+    /** The start of the tile holding {@code ts}: the largest multiple of the tile length not after it. */
+    public long tileStart(long ts) {
+        return Math.floorDiv(ts, tileMillis) * tileMillis;
+    }
+
+    /** The position of a feature in the view (and in {@link #evaluate}), or -1 when the view has none of that name. */
+    public int featureIndex(String featureName) {
+        return featureIndex.getOrDefault(featureName, -1);
+    }
+
+    /** The number of distinct aggregate states a tile holds (features sharing a state count once). */
+    public int stateCount() {
+        return aggregates.length;
+    }
+
+    /**
+     * An empty tile.
+     *
+     * @throws IllegalArgumentException when {@code start} is not a tile boundary
+     */
+    public Tile newTile(long start) {
+        if (tileStart(start) != start) {
+            throw new IllegalArgumentException("tile start " + start + " is not a multiple of the tile length " + tileMillis + " ms");
+        }
+        Tile t = new Tile(start, longSlots, objectSlots);
+        for (Aggregate a : aggregates) {
+            a.reset(t);
+        }
+        return t;
+    }
+
+    /**
+     * Adds an event to its tile: every aggregate of the view is updated, the version grows by one.
+     *
+     * @throws IllegalArgumentException when the event's time is outside the tile
+     */
+    public void add(Tile tile, Event event) {
+        long ts = event.timestamp();
+        if (ts < tile.start || ts - tile.start >= tileMillis) {
+            throw new IllegalArgumentException("event time " + ts + " is outside tile [" + tile.start + ", "
+                    + (tile.start + tileMillis) + ") of view '" + view.name() + "'");
+        }
+        for (Aggregate a : aggregates) {
+            a.add(tile, event);
+        }
+        tile.version++;
+        if (ts > tile.latestEventTime) {
+            tile.latestEventTime = ts;
+        }
+    }
+
+    /**
+     * Merges {@code from} into {@code into}: afterwards {@code into} holds the aggregates of both.
+     * {@code from} is taken as the later part of the log for ties of {@code last}/{@code first}.
+     * The tiles may have different starts (e.g. rolling old tiles into a lifetime prefix); the
+     * result keeps {@code into}'s start. {@code from} is not changed and shares nothing with
+     * {@code into} afterwards.
+     */
+    public void merge(Tile into, Tile from) {
+        checkLayout(into);
+        checkLayout(from);
+        for (Aggregate a : aggregates) {
+            a.merge(into, from);
+        }
+        into.version += from.version;
+        into.latestEventTime = Math.max(into.latestEventTime, from.latestEventTime);
+    }
+
+    /** A deep copy of a tile. */
+    public Tile copy(Tile tile) {
+        Tile c = newTile(tile.start);
+        merge(c, tile);
+        return c;
+    }
+
+    private void checkLayout(Tile t) {
+        if (t.longs.length != longSlots || t.objects.length != objectSlots) {
+            throw new IllegalArgumentException("tile " + t + " was not made by the aggregator of view '" + view.name() + "'");
+        }
+    }
+
+    /**
+     * The value of one feature at time {@code t}, from tiles given in any order (see the class
+     * comment for which tiles count). Tiles outside the window are skipped, so callers may pass
+     * every tile they have.
+     *
+     * @param feature the feature's position ({@link #featureIndex})
+     * @param tiles   tiles of this view and one entity, distinct starts; only {@code tiles[0, count)} are read
+     * @param t       the lookup time, epoch milliseconds; events at exactly {@code t} are excluded
+     */
+    public FeatureValue evaluate(int feature, Tile[] tiles, int count, long t) {
+        Aggregate a = featureAggregate[feature];
+        long window = featureWindow[feature];
+        long to = t;
+        long from = window == Long.MAX_VALUE ? Long.MIN_VALUE : tileStart(t) - window;
+        Tile acc = new Tile(Long.MIN_VALUE, longSlots, objectSlots);
+        a.reset(acc);
+        long latest = a.mergeWindow(acc, tiles, 0, count, from, to);
+        return new FeatureValue(a.result(acc, view.features().get(feature)), latest);
+    }
+
+    /** {@link #evaluate(int, Tile[], int, long)} over a list. */
+    public FeatureValue evaluate(int feature, List<Tile> tiles, long t) {
+        Tile[] array = tiles.toArray(new Tile[0]);
+        return evaluate(feature, array, array.length, t);
+    }
+
+    /** The values of every feature of the view at {@code t}, in the view's order. */
+    public List<FeatureValue> evaluateAll(List<Tile> tiles, long t) {
+        Tile[] array = tiles.toArray(new Tile[0]);
+        List<FeatureValue> out = new ArrayList<>(featureAggregate.length);
+        for (int i = 0; i < featureAggregate.length; i++) {
+            out.add(evaluate(i, array, array.length, t));
+        }
+        return out;
+    }
+
+    /**
+     * Encodes a tile: format byte, start, version, latest event time, then each aggregate as
+     * {@code id, length, payload} so that a view may gain or lose features without breaking the
+     * tiles already stored.
+     */
+    public byte[] encode(Tile tile) {
+        return encode(tile, new ByteWriter(64 + 16 * aggregates.length));
+    }
+
+    /** Encodes into a caller-owned (reusable) writer and returns a copy of the bytes. */
+    public byte[] encode(Tile tile, ByteWriter out) {
+        checkLayout(tile);
+        out.reset();
+        out.writeByte(TILE_FORMAT).writeLong(tile.start).writeVarLong(tile.version).writeLong(tile.latestEventTime);
+        out.writeVarLong(aggregates.length);
+        for (Aggregate a : aggregates) {
+            out.writeInt(a.key.hashCode());
+            int lengthAt = out.size();
+            out.writeInt(0);
+            a.encode(tile, out);
+            out.putInt(lengthAt, out.size() - lengthAt - 4);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a tile written by {@link #encode} for this view. Aggregates the view no longer has
+     * are skipped; aggregates the bytes lack (features added since) start empty.
+     *
+     * @throws CorruptDataException on truncated bytes, an unknown format version or an unreadable aggregate
+     */
+    public Tile decode(byte[] bytes) {
+        String what = "tile of view '" + view.name() + "'";
+        ByteReader in = new ByteReader(bytes, what);
+        int format = in.readByte();
+        if (format != TILE_FORMAT) {
+            throw new CorruptDataException(what + " has format version " + format + "; this Freshet reads version " + TILE_FORMAT);
+        }
+        long start = in.readLong();
+        if (tileStart(start) != start) {
+            throw new CorruptDataException(what + " starts at " + start + ", not a multiple of the tile length " + tileMillis
+                    + " ms (was the view's tile changed? tiles of the old length cannot be read)");
+        }
+        Tile tile = newTile(start);
+        tile.version = in.readVarLong();
+        tile.latestEventTime = in.readLong();
+        int n = in.readLength();
+        for (int i = 0; i < n; i++) {
+            int id = in.readInt();
+            int length = in.readInt();
+            if (length < 0 || length > in.remaining()) {
+                throw new CorruptDataException(what + " is truncated: aggregate " + i + " claims " + length
+                        + " bytes but only " + in.remaining() + " remain");
+            }
+            Aggregate a = aggregateById.get(id);
+            if (a == null) {
+                in.skip(length);
+                continue;
+            }
+            ByteReader part = new ByteReader(bytes, in.position(), length, what + ", aggregate " + a.key);
+            a.decode(tile, part);
+            if (part.remaining() != 0) {
+                throw new CorruptDataException(what + ", aggregate " + a.key + " has " + part.remaining() + " unexpected trailing bytes");
+            }
+            in.skip(length);
+        }
+        if (in.remaining() != 0) {
+            throw new CorruptDataException(what + " has " + in.remaining() + " unexpected trailing bytes");
+        }
+        return tile;
+    }
+}
