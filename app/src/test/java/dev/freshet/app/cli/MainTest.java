@@ -1,0 +1,61 @@
+package dev.freshet.app.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The top-level command: usage errors, help and version. */
+class MainTest {
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        Cli result = Cli.run("start");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("Unmatched argument at index 0: 'start'").contains("Usage: freshet");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        Cli result = Cli.run("validate", "--strict");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--strict'").contains("Usage: freshet validate");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Cli result = Cli.run();
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing command").contains("Usage: freshet");
+    }
+
+    @Test
+    void helpListsTheCommandsWithoutColourWhenNotATerminal() {
+        Cli result = Cli.run("--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("run", "validate", "version", "70").doesNotContain("\u001B[");
+    }
+
+    @Test
+    void versionOutsideAJarIsDev() {
+        // Tests run from target/classes, which has no manifest.
+        Cli command = Cli.run("version");
+        Cli option = Cli.run("--version");
+
+        assertThat(command.exitCode()).isZero();
+        assertThat(command.outLines()).containsExactly("freshet dev");
+        assertThat(option.exitCode()).isZero();
+        assertThat(option.out()).isEqualTo(command.out());
+    }
+
+    @Test
+    void versionComesFromTheManifestWhenThereIsOne() {
+        assertThat(Version.orDev("0.1.0")).isEqualTo("0.1.0");
+        assertThat(Version.orDev(null)).isEqualTo("dev");
+        assertThat(Version.orDev(" ")).isEqualTo("dev");
+    }
+}
