@@ -101,17 +101,17 @@ final class DefinitionValidator {
             Entity entity = entities.get(v.entity());
             if (entity == null) {
                 if (v.entity().isBlank()) {
-                    problem(path + ".entity", null, "is missing (entities: " + String.join(", ", entities.keySet()) + ")");
+                    problem(path + ".entity", null, "is missing " + known("entities", entities.keySet()));
                 } else {
-                    problem(path + ".entity", v.entity(), "is not a defined entity (entities: " + String.join(", ", entities.keySet()) + ")");
+                    problem(path + ".entity", v.entity(), "is not a defined entity " + known("entities", entities.keySet()));
                 }
             }
             Source source = sources.get(v.source());
             if (source == null) {
                 if (v.source().isBlank()) {
-                    problem(path + ".source", null, "is missing (sources: " + String.join(", ", sources.keySet()) + ")");
+                    problem(path + ".source", null, "is missing " + known("sources", sources.keySet()));
                 } else {
-                    problem(path + ".source", v.source(), "is not a defined source (sources: " + String.join(", ", sources.keySet()) + ")");
+                    problem(path + ".source", v.source(), "is not a defined source " + known("sources", sources.keySet()));
                 }
             }
             if (entity != null && source != null && source.schema().indexOf(entity.joinKey()) < 0) {
@@ -177,6 +177,11 @@ final class DefinitionValidator {
             return false;
         }
         return true;
+    }
+
+    /** {@code (entities: a, b)}, or {@code (no entities are defined)}. */
+    private static String known(String kind, java.util.Collection<String> names) {
+        return names.isEmpty() ? "(no " + kind + " are defined)" : "(" + kind + ": " + String.join(", ", names) + ")";
     }
 
     private static String fieldNames(Schema schema) {

@@ -65,6 +65,19 @@ class DefinitionValidatorTest {
         assertThat(Definitions.validate(List.of(), List.of(), List.of())).isEmpty();
     }
 
+    @Test
+    void aViewWithoutEntityOrSourceSaysMissingAndNamesWhatExists() {
+        FeatureView v = new FeatureView("v", "", "", MINUTE, null, List.of(feature("c", COUNT, null, null)));
+        assertThat(validate(v)).containsExactly(
+                new Problem("feature_views[0].entity", null, "is missing (entities: user)"),
+                new Problem("feature_views[0].source", null, "is missing (sources: clicks)"));
+        entities.clear();
+        sources.clear();
+        assertThat(validate(view("w", feature("c", COUNT, null, null)))).containsExactly(
+                new Problem("feature_views[0].entity", "user", "is not a defined entity (no entities are defined)"),
+                new Problem("feature_views[0].source", "clicks", "is not a defined source (no sources are defined)"));
+    }
+
     // ---- entities ----
 
     @Test
