@@ -26,7 +26,7 @@ class RunCommandTest {
                 .contains("RocksDB in " + absolute("data/online"))
                 .contains("Parquet event archive under " + absolute("data/offline"))
                 .contains("port 8080")
-                .contains("user_activity: entity user (join key user_id), source clicks, tile 1m, ttl 1w");
+                .contains("user_activity: entity user (join key user_id), source clicks, tile 1m, ttl 7d");
         assertThat(result.outLines()).anyMatch(l -> l.matches("\\s+clicks\\s+raw events of source clicks"))
                 .anyMatch(l -> l.matches("\\s+freshet\\.events\\.clicks\\s+validated events of source clicks"))
                 .anyMatch(l -> l.matches("\\s+freshet\\.tiles\\.user_activity\\s+tile updates of feature view user_activity"))

@@ -46,12 +46,12 @@ public final class Durations {
         return Optional.of(d);
     }
 
-    /** The shortest exact form: {@code 2w}, {@code 3d}, {@code 90m}, {@code 1500ms} (so {@code 7d} prints as {@code 1w}). */
+    /**
+     * The shortest exact form in days at most: {@code 7d}, {@code 90m}, {@code 1500ms}. Weeks are
+     * accepted on input but printed as days, the unit people write windows and ttls in.
+     */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms != 0 && ms % 604_800_000L == 0) {
-            return ms / 604_800_000L + "w";
-        }
         if (ms != 0 && ms % 86_400_000L == 0) {
             return ms / 86_400_000L + "d";
         }
