@@ -11,6 +11,7 @@ import dev.freshet.core.definition.Schema;
 import dev.freshet.core.definition.Source;
 import dev.freshet.core.definition.SourceFormat;
 import dev.freshet.core.error.ConfigException;
+import dev.freshet.core.testing.ExampleYaml;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,37 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The README's {@code freshet.yaml} (also the repository's), and the records it must load to. */
 final class ExampleConfig {
 
-    static final String YAML = """
-            project: shop
-            kafka:
-              # bootstrap_servers: broker:9092      # absent: an embedded single-node broker
-              embedded: {port: 9092, data_dir: ./data/kafka}
-            online_store: {type: rocksdb, path: ./data/online}   # or {type: redis, uri: redis://127.0.0.1:6379}
-            offline_store: {path: ./data/offline}
-            api: {port: 8080}
-            entities:
-              - {name: user, join_key: user_id}
-            sources:
-              - name: clicks
-                topic: clicks
-                format: json
-                timestamp_field: ts            # epoch milliseconds or an ISO-8601 string
-                schema: {user_id: string, item_id: string, price: double, ts: timestamp}
-            feature_views:
-              - name: user_activity
-                entity: user
-                source: clicks
-                tile: 1m
-                ttl: 7d
-                features:
-                  - {name: clicks_5m, function: count, window: 5m}
-                  - {name: spend_1h, function: sum, field: price, window: 1h}
-                  - {name: avg_price_1d, function: avg, field: price, window: 1d}
-                  - {name: max_price_1h, function: max, field: price, window: 1h}
-                  - {name: last_item, function: last, field: item_id}
-                  - {name: items_1d, function: count_distinct, field: item_id, window: 1d}
-                  - {name: clicks_total, function: count}
-            """;
+    static final String YAML = ExampleYaml.SHOP;
 
     static final Entity USER = new Entity("user", "user_id");
 
