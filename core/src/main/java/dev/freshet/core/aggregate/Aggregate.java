@@ -80,6 +80,11 @@ abstract class Aggregate {
     /** Reads what {@link #encode} wrote into the (reset) slots. */
     abstract void decode(Tile t, ByteReader in);
 
+    /** A double kept as raw bits in a long slot, plus {@code v}, back as raw bits. */
+    static long plus(long doubleBits, double v) {
+        return Double.doubleToRawLongBits(Double.longBitsToDouble(doubleBits) + v);
+    }
+
     final void checkCodecVersion(ByteReader in, int supported) {
         int v = in.readByte();
         if (v != supported) {

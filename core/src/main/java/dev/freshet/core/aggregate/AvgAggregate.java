@@ -28,7 +28,7 @@ final class AvgAggregate extends Aggregate {
     void add(Tile t, Event e) {
         if (!e.isNull(field)) {
             int s = longBase;
-            t.longs[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(t.longs[s]) + e.getDouble(field));
+            t.longs[s] = plus(t.longs[s], e.getDouble(field));
             t.longs[s + 1]++;
         }
     }
@@ -36,7 +36,7 @@ final class AvgAggregate extends Aggregate {
     @Override
     void merge(Tile into, Tile from) {
         int s = longBase;
-        into.longs[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(into.longs[s]) + Double.longBitsToDouble(from.longs[s]));
+        into.longs[s] = plus(into.longs[s], Double.longBitsToDouble(from.longs[s]));
         into.longs[s + 1] += from.longs[s + 1];
     }
 

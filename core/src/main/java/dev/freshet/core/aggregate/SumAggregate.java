@@ -37,7 +37,7 @@ final class SumAggregate extends Aggregate {
         }
         int s = longBase;
         if (floating) {
-            t.longs[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(t.longs[s]) + Double.longBitsToDouble(e.getBits(field)));
+            t.longs[s] = plus(t.longs[s], Double.longBitsToDouble(e.getBits(field)));
         } else {
             t.longs[s] += e.getLong(field);
         }
@@ -47,7 +47,7 @@ final class SumAggregate extends Aggregate {
     void merge(Tile into, Tile from) {
         int s = longBase;
         if (floating) {
-            into.longs[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(into.longs[s]) + Double.longBitsToDouble(from.longs[s]));
+            into.longs[s] = plus(into.longs[s], Double.longBitsToDouble(from.longs[s]));
         } else {
             into.longs[s] += from.longs[s];
         }
