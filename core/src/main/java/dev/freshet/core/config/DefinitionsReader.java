@@ -31,7 +31,7 @@ import java.util.Set;
 final class DefinitionsReader {
 
     private static final List<String> ENTITY_KEYS = List.of("name", "join_key");
-    private static final List<String> SOURCE_KEYS = List.of("name", "topic", "format", "timestamp_field", "schema");
+    private static final List<String> SOURCE_KEYS = List.of("name", "topic", "format", "timestamp_field", "schema", "record_key");
     private static final List<String> VIEW_KEYS = List.of("name", "entity", "source", "tile", "ttl", "features");
     private static final List<String> FEATURE_KEYS = List.of("name", "function", "field", "window", "quantile");
     private static final List<String> FUNCTIONS = Arrays.stream(AggregationFunction.values()).map(AggregationFunction::yamlName).toList();
@@ -122,6 +122,15 @@ final class DefinitionsReader {
                 format = SourceFormat.JSON;
             }
         }
+        Source.RecordKey recordKey = Source.RecordKey.IGNORE;
+        String recordKeyName = in.string(m, "record_key");
+        if (recordKeyName != null) {
+            recordKey = Source.RecordKey.parse(recordKeyName).orElse(null);
+            if (recordKey == null) {
+                in.problem(m.pathOf("record_key"), recordKeyName, "is not a record key use (ignore, the default, or entity_key: the Kafka key is the entity key)");
+                recordKey = Source.RecordKey.IGNORE;
+            }
+        }
         String timestampField = in.required(m, "timestamp_field", " (the schema field holding event time, e.g. timestamp_field: ts)");
         int beforeSchema = in.count();
         Schema schema = schema(m);
@@ -138,7 +147,7 @@ final class DefinitionsReader {
                 brokenSources.add(name);
             }
         }
-        return new Source(orEmpty(name), orEmpty(topic), format, orEmpty(timestampField), schema);
+        return new Source(orEmpty(name), orEmpty(topic), format, orEmpty(timestampField), schema, recordKey);
     }
 
     private Schema schema(Entries source) {

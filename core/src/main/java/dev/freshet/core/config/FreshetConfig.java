@@ -14,19 +14,31 @@ import java.util.Objects;
  * @param kafka        the broker(s), or the embedded broker
  * @param onlineStore  where tiles are served from
  * @param offlineStore where the event archive lives
+ * @param streams      how the streaming pipeline runs (commit interval, threads, clock skew, grace)
  * @param api          the HTTP API
  * @param definitions  entities, sources and feature views
  */
-public record FreshetConfig(String project, KafkaConfig kafka, OnlineStoreConfig onlineStore,
+public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
                             OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
 
     public FreshetConfig {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(streams, "streams");
         Objects.requireNonNull(onlineStore, "onlineStore");
         Objects.requireNonNull(offlineStore, "offlineStore");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(definitions, "definitions");
+    }
+
+    /** The same configuration with other Kafka settings (tests point it at their own broker). */
+    public FreshetConfig withKafka(KafkaConfig other) {
+        return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions);
+    }
+
+    /** The same configuration with other streaming settings. */
+    public FreshetConfig withStreams(StreamsConfig other) {
+        return new FreshetConfig(project, kafka, other, onlineStore, offlineStore, api, definitions);
     }
 
     /**

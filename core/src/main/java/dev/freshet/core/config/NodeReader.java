@@ -196,6 +196,24 @@ final class NodeReader {
         return (int) port;
     }
 
+    /** An integer in 1..max; {@code otherwise} when absent, or when invalid (reported). */
+    int positiveInt(Entries in, String key, int otherwise, int max) {
+        String text = string(in, key);
+        if (text == null) {
+            return otherwise;
+        }
+        if (!INTEGER.matcher(text.trim()).matches()) {
+            problem(in.pathOf(key), text, "is not an integer");
+            return otherwise;
+        }
+        long value = Long.parseLong(text.trim());
+        if (value < 1 || value > max) {
+            problem(in.pathOf(key), text, "is out of range (1 to " + max + ")");
+            return otherwise;
+        }
+        return (int) value;
+    }
+
     /** A decimal number; NaN when absent, or when not a number (reported). */
     double number(Entries in, String key) {
         String text = string(in, key);

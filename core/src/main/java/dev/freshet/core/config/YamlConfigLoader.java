@@ -23,6 +23,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,9 @@ final class YamlConfigLoader {
     static final int CODE_POINT_LIMIT = 1 << 20;
 
     private static final List<String> TOP_KEYS = List.of(
-            "project", "kafka", "online_store", "offline_store", "api", "entities", "sources", "feature_views");
-    private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded");
+            "project", "kafka", "streams", "online_store", "offline_store", "api", "entities", "sources", "feature_views");
+    private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "partitions", "replication_factor");
+    private static final List<String> STREAMS_KEYS = List.of("commit_interval", "threads", "state_dir", "max_clock_skew", "grace");
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
     private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
@@ -94,6 +96,7 @@ final class YamlConfigLoader {
         }
         String project = project(in, top);
         KafkaConfig kafka = kafka(in, top);
+        StreamsConfig streams = streams(in, top);
         OnlineStoreConfig online = onlineStore(in, top);
         Entries offlineEntries = in.mapping(top, "offline_store", OFFLINE_KEYS);
         OfflineStoreConfig offline = offlineEntries == null ? OfflineStoreConfig.defaults()
@@ -106,7 +109,7 @@ final class YamlConfigLoader {
         }
         // no problem was reported, so the same rules pass again here
         Definitions definitions = Definitions.of(parts.entities(), parts.sources(), parts.views());
-        return new FreshetConfig(project, kafka, online, offline, api, definitions);
+        return new FreshetConfig(project, kafka, streams, online, offline, api, definitions);
     }
 
     private static Node compose(String yaml, String fileName) {
@@ -153,7 +156,32 @@ final class YamlConfigLoader {
             embedded = new KafkaConfig.Embedded(in.port(e, "port", KafkaConfig.DEFAULT_PORT),
                     in.path(e, "data_dir", KafkaConfig.DEFAULT_DATA_DIR));
         }
-        return new KafkaConfig(servers, embedded);
+        int partitions = in.positiveInt(k, "partitions", KafkaConfig.DEFAULT_PARTITIONS, 10_000);
+        int replication = in.positiveInt(k, "replication_factor", 0, 100);
+        if (servers == null && k.has("replication_factor") && replication != 1) {
+            in.problem(k.pathOf("replication_factor"), String.valueOf(replication),
+                    "is more than the embedded broker can hold (it is a single node: leave replication_factor out, or set bootstrap_servers)");
+        }
+        return new KafkaConfig(servers, embedded, partitions, replication);
+    }
+
+    private static StreamsConfig streams(NodeReader in, Entries top) {
+        StreamsConfig d = StreamsConfig.defaults();
+        Entries s = in.mapping(top, "streams", STREAMS_KEYS);
+        if (s == null) {
+            return d;
+        }
+        Duration commit = in.duration(s, "commit_interval");
+        if (commit != null && commit.isZero()) {
+            in.problem(s.pathOf("commit_interval"), "0", "must be positive (100ms is the default; longer trades freshness for throughput)");
+            commit = null;
+        }
+        int threads = in.positiveInt(s, "threads", StreamsConfig.DEFAULT_THREADS, 256);
+        Path stateDir = in.path(s, "state_dir", StreamsConfig.DEFAULT_STATE_DIR);
+        Duration skew = in.duration(s, "max_clock_skew");
+        Duration grace = in.duration(s, "grace");
+        return new StreamsConfig(commit == null ? d.commitInterval() : commit, threads, stateDir,
+                skew == null ? d.maxClockSkew() : skew, grace == null ? d.grace() : grace);
     }
 
     private static boolean brokers(String servers) {

@@ -26,7 +26,7 @@ final class DefinitionValidator {
     static List<Problem> validate(List<Entity> entities, List<Source> sources, List<FeatureView> views) {
         DefinitionValidator v = new DefinitionValidator();
         Map<String, Entity> entityByName = v.entities(entities);
-        Map<String, Source> sourceByName = v.sources(sources);
+        Map<String, Source> sourceByName = v.sources(sources, views);
         v.views(views, entityByName, sourceByName);
         return List.copyOf(v.problems);
     }
@@ -60,7 +60,7 @@ final class DefinitionValidator {
         return byName;
     }
 
-    private Map<String, Source> sources(List<Source> sources) {
+    private Map<String, Source> sources(List<Source> sources, List<FeatureView> views) {
         Map<String, Source> byName = new LinkedHashMap<>();
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
@@ -86,6 +86,10 @@ final class DefinitionValidator {
                     },
                     () -> problem(path + ".timestamp_field", s.timestampField(),
                             "is not a field of the schema (fields: " + fieldNames(s.schema()) + ")"));
+            if (s.recordKey() == Source.RecordKey.ENTITY_KEY && views.stream().noneMatch(v -> s.name().equals(v.source()))) {
+                problem(path + ".record_key", s.recordKey().yamlName(),
+                        "needs an entity, but no feature view aggregates source '" + s.name() + "' (add a view, or leave record_key out)");
+            }
         }
         return byName;
     }

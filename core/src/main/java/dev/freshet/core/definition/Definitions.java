@@ -94,6 +94,20 @@ public final class Definitions {
         return sourceByName.get(view.source());
     }
 
+    /** The feature views that aggregate a source, in definition order. */
+    public List<FeatureView> viewsOf(Source source) {
+        return featureViews().stream().filter(v -> v.source().equals(source.name())).toList();
+    }
+
+    /**
+     * The entity whose join key keys a source's canonical events ({@code freshet.events.<source>}):
+     * the entity of the first view over the source. Views of other entities over the same source
+     * re-key the events themselves. Empty when no view uses the source (its events are unkeyed).
+     */
+    public Optional<Entity> keyEntityOf(Source source) {
+        return viewsOf(source).stream().findFirst().map(this::entityOf);
+    }
+
     /**
      * The definition a reference names.
      *

@@ -44,6 +44,7 @@ final class ExampleConfig {
 
     static final FreshetConfig EXPECTED = new FreshetConfig("shop",
             new KafkaConfig(null, new KafkaConfig.Embedded(9092, Path.of("./data/kafka"))),
+            StreamsConfig.defaults(),
             new OnlineStoreConfig.RocksDb(Path.of("./data/online")),
             new OfflineStoreConfig(Path.of("./data/offline")),
             new ApiConfig(8080),

@@ -67,9 +67,9 @@ class YamlConfigProblemsTest {
     @Test
     void theTopLevelMustBeAMapping() {
         assertProblem("- project: shop\n", "f.yaml:1: the top level is a list, but must be a mapping of sections "
-                + "(project, kafka, online_store, offline_store, api, entities, sources, feature_views)");
+                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views)");
         assertProblem("shop\n", "f.yaml:1: the top level is a single value, but must be a mapping of sections "
-                + "(project, kafka, online_store, offline_store, api, entities, sources, feature_views)");
+                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views)");
     }
 
     @Test
@@ -94,7 +94,7 @@ class YamlConfigProblemsTest {
     @Test
     void anUnknownKeySuggestsTheClosestAllowedOne() {
         assertProblem("project: shop\nkafka:\n  embeded: {port: 9092}\n",
-                "f.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded; did you mean embedded?)");
+                "f.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded, partitions, replication_factor; did you mean embedded?)");
         assertProblem("project: shop\nfeature_view: []\n", "f.yaml:2: feature_view: unknown key (allowed: project, kafka, "
                 + "online_store, offline_store, api, entities, sources, feature_views; did you mean feature_views?)");
     }
@@ -102,7 +102,7 @@ class YamlConfigProblemsTest {
     @Test
     void anUnknownKeyFarFromEveryAllowedOneListsThem() {
         assertProblem("project: shop\nkafka: {zookeeper: zk:2181}\n",
-                "f.yaml:2: kafka.zookeeper: unknown key (allowed: bootstrap_servers, embedded)");
+                "f.yaml:2: kafka.zookeeper: unknown key (allowed: bootstrap_servers, embedded, partitions, replication_factor)");
         assertProblem(HEAD.replace("{name: user, join_key: user_id}", "{name: user, join_key: user_id, description: x}"),
                 "f.yaml:3: entities[0].description: unknown key (allowed: name, join_key)");
     }
@@ -357,7 +357,7 @@ class YamlConfigProblemsTest {
                 .extracting(e -> ((ConfigException) e).problems())
                 .asInstanceOf(InstanceOfAssertFactories.list(String.class))
                 .containsExactly(
-                        "freshet.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded; did you mean embedded?)",
+                        "freshet.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded, partitions, replication_factor; did you mean embedded?)",
                         "freshet.yaml:4: online_store.uri: \"http://cache\" is not a Redis URI (write redis://host:port, "
                                 + "or rediss://host:port for TLS, e.g. redis://127.0.0.1:6379)",
                         "freshet.yaml:5: api.port: \"70000\" is not a valid port (1 to 65535)",
