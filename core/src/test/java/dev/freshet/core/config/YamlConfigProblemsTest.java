@@ -95,7 +95,7 @@ class YamlConfigProblemsTest {
     void anUnknownKeySuggestsTheClosestAllowedOne() {
         assertProblem("project: shop\nkafka:\n  embeded: {port: 9092}\n",
                 "f.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded, partitions, replication_factor; did you mean embedded?)");
-        assertProblem("project: shop\nfeature_view: []\n", "f.yaml:2: feature_view: unknown key (allowed: project, kafka, "
+        assertProblem("project: shop\nfeature_view: []\n", "f.yaml:2: feature_view: unknown key (allowed: project, kafka, streams, "
                 + "online_store, offline_store, api, entities, sources, feature_views; did you mean feature_views?)");
     }
 
