@@ -15,4 +15,12 @@ public class FreshetException extends RuntimeException {
     public FreshetException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * For exceptions thrown once per bad record, where filling in a stack trace would cost more
+     * than the rest of the work; see {@link RuntimeException#RuntimeException(String, Throwable, boolean, boolean)}.
+     */
+    protected FreshetException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+        super(message, cause, enableSuppression, writableStackTrace);
+    }
 }

@@ -10,4 +10,9 @@ public class InvalidInputException extends FreshetException {
     public InvalidInputException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** See {@link FreshetException#FreshetException(String, Throwable, boolean, boolean)}. */
+    protected InvalidInputException(String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+        super(message, cause, enableSuppression, writableStackTrace);
+    }
 }

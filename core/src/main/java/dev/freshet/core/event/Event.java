@@ -34,6 +34,16 @@ public final class Event {
         this.nulls = nulls;
     }
 
+    /**
+     * An event over arrays its caller has filled and gives up: they are not copied, so a decoder
+     * allocates them once instead of twice (a builder's and the event's). The caller has checked
+     * every value against the schema: for each position, {@code nulls} tells whether it is null,
+     * strings are in {@code strings} and everything else in {@code primitives} as {@link #getBits}.
+     */
+    static Event owning(Schema schema, EntityKey key, long timestamp, long[] primitives, String[] strings, boolean[] nulls) {
+        return new Event(schema, key, timestamp, primitives, strings, nulls);
+    }
+
     /** An event of the given schema; every field starts null. */
     public static Builder builder(Schema schema) {
         return new Builder(schema);

@@ -1,0 +1,265 @@
+package dev.freshet.features;
+
+import dev.freshet.core.aggregate.Tile;
+import dev.freshet.core.aggregate.TileKey;
+import dev.freshet.core.aggregate.ViewAggregator;
+import dev.freshet.core.codec.ByteWriter;
+import dev.freshet.core.event.EntityKey;
+import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventJson;
+import dev.freshet.core.event.InvalidEventException;
+import dev.freshet.features.FeatureCounters.Kind;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps the tiles of one feature view for the entities of one task, and publishes them.
+ *
+ * <h2>Per event</h2>
+ * The event's tile is read (from a small cache of decoded tiles, else the RocksDB store), the event
+ * added, the tile written back and marked dirty. Events whose tile is closed (it ends more than the
+ * view's retention before stream time) are skipped and counted.
+ *
+ * <h2>Every commit interval (wall-clock punctuation)</h2>
+ * Each dirty tile is published once to {@code freshet.tiles.<view>}, however many events changed it,
+ * so a hot tile costs one record per interval. Then closed tiles leave state: with lifetime features,
+ * they are folded into the entity's lifetime prefix tile (published first, its start the newest tile
+ * folded in), and a tombstone deletes each from the compacted tiles topic.
+ *
+ * <h2>Exactly once</h2>
+ * Everything that decides future output is in logged state stores: tiles, the dirty markers, the
+ * lifetime prefixes and stream time. A crash between an update and its publication therefore loses
+ * nothing: the restored dirty marker publishes the tile at the next punctuation, and the
+ * transaction that held the update either committed all of it or none.
+ */
+final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(TileProcessor.class);
+    private static final byte[] MARK = new byte[0];
+    private static final String STREAM_TIME_KEY = "stream_time";
+
+    private final ViewAggregator aggregator;
+    private final EventJson json;
+    private final long retentionMs;
+    private final Duration publishInterval;
+    private final ViewStores stores;
+    private final FeatureCounters counters;
+    private final String view;
+    private final long tileMs;
+    private final boolean lifetime;
+    private final int cacheSize;
+    private final ByteWriter writer = new ByteWriter(256);
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Bytes, byte[]> tiles;
+    private KeyValueStore<Bytes, byte[]> dirtyStore;
+    private KeyValueStore<Bytes, byte[]> prefixes;
+    private KeyValueStore<String, Long> timeStore;
+    private final Set<Bytes> dirty = new LinkedHashSet<>();
+    private Map<Bytes, Tile> cache;
+    private long streamTime;
+    private long expiredBelow;
+    private boolean warnedLate;
+    private boolean warnedUnreadable;
+
+    TileProcessor(ViewAggregator aggregator, EventJson json, long retentionMs, Duration publishInterval, ViewStores stores,
+                  FeatureCounters counters, int cacheSize) {
+        this.aggregator = aggregator;
+        this.json = json;
+        this.retentionMs = retentionMs;
+        this.publishInterval = publishInterval;
+        this.stores = stores;
+        this.counters = counters;
+        this.view = aggregator.view().name();
+        this.tileMs = aggregator.tileMillis();
+        this.lifetime = aggregator.view().features().stream().anyMatch(f -> f.isLifetime());
+        this.cacheSize = cacheSize;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        tiles = context.getStateStore(stores.tiles());
+        dirtyStore = context.getStateStore(stores.dirty());
+        timeStore = context.getStateStore(stores.streamTime());
+        prefixes = lifetime ? context.getStateStore(stores.lifetime()) : null;
+        // init runs again when a task is revived: nothing from before may survive in memory
+        dirty.clear();
+        try (KeyValueIterator<Bytes, byte[]> it = dirtyStore.all()) {
+            it.forEachRemaining(kv -> dirty.add(kv.key));
+        }
+        cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Bytes, Tile> eldest) {
+                return size() > cacheSize;
+            }
+        };
+        Long stored = timeStore.get(STREAM_TIME_KEY);
+        streamTime = stored == null ? Long.MIN_VALUE : stored;
+        expiredBelow = Long.MIN_VALUE;
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Event event;
+        try {
+            event = json.decode(record.value());
+        } catch (InvalidEventException e) {
+            // only a producer other than Freshet's ingest can write such an event: say so once, count them all
+            counters.add(view, Kind.UNREADABLE, 1);
+            if (!warnedUnreadable) {
+                warnedUnreadable = true;
+                log.warn("feature view {}: skipping an unreadable event (further ones are only counted): {}: {}", view,
+                        e.getMessage(), record.value() == null ? "null" : new String(record.value(), StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        String entity = event.key().value();
+        if (entity.isEmpty()) {
+            counters.add(view, Kind.UNREADABLE, 1);
+            return;
+        }
+        long ts = event.timestamp();
+        long start = aggregator.tileStart(ts);
+        if (isClosed(start)) {
+            counters.add(view, Kind.LATE, 1);
+            if (!warnedLate) {
+                warnedLate = true;
+                log.warn("feature view {}: an event at {} ms for entity {} came after its tile closed (stream time {} ms, "
+                        + "retention {} ms); such events are skipped and counted", view, ts, entity, streamTime, retentionMs);
+            }
+            return;
+        }
+        if (ts > streamTime) {
+            streamTime = ts;
+            timeStore.put(STREAM_TIME_KEY, ts);
+        }
+        Bytes key = TileStoreKey.of(start, entity.getBytes(StandardCharsets.UTF_8));
+        Tile tile = cache.get(key);
+        if (tile == null) {
+            byte[] stored = tiles.get(key);
+            tile = stored == null ? aggregator.newTile(start) : aggregator.decode(stored);
+            cache.put(key, tile);
+        }
+        aggregator.add(tile, event);
+        tiles.put(key, aggregator.encode(tile, writer));
+        if (dirty.add(key)) {
+            dirtyStore.put(key, MARK);
+        }
+        counters.add(view, Kind.APPLIED, 1);
+    }
+
+    /** Whether a tile has ended more than the retention before stream time, so it may no longer change. */
+    private boolean isClosed(long tileStart) {
+        return streamTime != Long.MIN_VALUE && tileStart + tileMs <= streamTime - retentionMs;
+    }
+
+    private void punctuate() {
+        publishDirty();
+        expire();
+    }
+
+    private void publishDirty() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        for (Bytes key : dirty) {
+            byte[] value = tiles.get(key);
+            if (value != null) {
+                TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(key)), TileStoreKey.tileStart(key));
+                context.forward(new Record<>(tileKey.toBytes(), value, now));
+                counters.add(view, Kind.PUBLISHED, 1);
+            }
+            dirtyStore.delete(key);
+        }
+        dirty.clear();
+    }
+
+    /** Drops closed tiles from state, folding them into lifetime prefixes, and deletes them from the topic. */
+    private void expire() {
+        if (streamTime == Long.MIN_VALUE || streamTime - retentionMs < Long.MIN_VALUE + tileMs) {
+            return;
+        }
+        // tiles starting before this boundary have ended by streamTime - retention
+        long below = aggregator.tileStart(streamTime - retentionMs);
+        if (below <= expiredBelow) {
+            return;
+        }
+        List<KeyValue<Bytes, byte[]>> closed = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = tiles.range(null, TileStoreKey.boundary(below))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (TileStoreKey.tileStart(kv.key) < below) {
+                    closed.add(kv);
+                }
+            }
+        }
+        expiredBelow = below;
+        if (closed.isEmpty()) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        if (lifetime) {
+            foldIntoPrefixes(closed, now);
+        }
+        for (KeyValue<Bytes, byte[]> kv : closed) {
+            TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(kv.key)), TileStoreKey.tileStart(kv.key));
+            context.forward(new Record<byte[], byte[]>(tileKey.toBytes(), null, now));
+            tiles.delete(kv.key);
+            cache.remove(kv.key);
+        }
+        counters.add(view, Kind.EXPIRED, closed.size());
+        counters.add(view, Kind.PUBLISHED, closed.size());
+    }
+
+    /** Closed tiles come in time order; each entity's prefix takes them in, then is published once. */
+    private void foldIntoPrefixes(List<KeyValue<Bytes, byte[]>> closed, long now) {
+        Map<String, Tile> updated = new LinkedHashMap<>();
+        for (KeyValue<Bytes, byte[]> kv : closed) {
+            String entity = TileStoreKey.entity(kv.key);
+            Tile previous = updated.get(entity);
+            if (previous == null) {
+                byte[] stored = prefixes.get(prefixKey(entity));
+                previous = stored == null ? null : aggregator.decode(stored);
+            }
+            Tile tile = aggregator.decode(kv.value);
+            // the prefix starts at the newest tile it holds: readers ignore ordinary tiles up to that start
+            Tile prefix = aggregator.newTile(tile.start());
+            if (previous != null) {
+                aggregator.merge(prefix, previous);
+            }
+            aggregator.merge(prefix, tile);
+            updated.put(entity, prefix);
+        }
+        for (Map.Entry<String, Tile> e : updated.entrySet()) {
+            byte[] value = aggregator.encode(e.getValue(), writer);
+            prefixes.put(prefixKey(e.getKey()), value);
+            context.forward(new Record<>(TileKey.lifetime(view, new EntityKey(e.getKey())).toBytes(), value, now));
+            counters.add(view, Kind.PUBLISHED, 1);
+        }
+    }
+
+    private static Bytes prefixKey(String entity) {
+        return Bytes.wrap(entity.getBytes(StandardCharsets.UTF_8));
+    }
+}

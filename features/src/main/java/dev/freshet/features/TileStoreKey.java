@@ -1,0 +1,38 @@
+package dev.freshet.features;
+
+import org.apache.kafka.common.utils.Bytes;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Keys of the tile state store: the tile start (8 bytes, big-endian, sign bit flipped so that
+ * byte order is time order, negative times included) followed by the entity key in UTF-8. Time
+ * first, so that the tiles to expire are one range scan from the beginning of the store.
+ */
+final class TileStoreKey {
+
+    private TileStoreKey() {
+    }
+
+    static Bytes of(long tileStart, byte[] entity) {
+        byte[] k = new byte[8 + entity.length];
+        ByteBuffer.wrap(k).putLong(tileStart ^ Long.MIN_VALUE);
+        System.arraycopy(entity, 0, k, 8, entity.length);
+        return Bytes.wrap(k);
+    }
+
+    /** The smallest key of tiles starting at {@code tileStart}: every key of an earlier tile sorts before it. */
+    static Bytes boundary(long tileStart) {
+        return of(tileStart, new byte[0]);
+    }
+
+    static long tileStart(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    }
+
+    static String entity(Bytes key) {
+        byte[] k = key.get();
+        return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+}
