@@ -25,36 +25,36 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps the tiles of one feature view for the entities of one task, and publishes them.
  *
  * <h2>Per event</h2>
  * The event's tile is read (from a small cache of decoded tiles, else the RocksDB store), the event
- * added, the tile written back and marked dirty. Events whose tile is closed (it ends more than the
+ * added, the tile written back and marked pending. Events whose tile is closed (it ends more than the
  * view's retention before stream time) are skipped and counted.
  *
  * <h2>Every commit interval (wall-clock punctuation)</h2>
- * Each dirty tile is published once to {@code freshet.tiles.<view>}, however many events changed it,
- * so a hot tile costs one record per interval. Then closed tiles leave state: with lifetime features,
- * they are folded into the entity's lifetime prefix tile (published first, its start the newest tile
- * folded in), and a tombstone deletes each from the compacted tiles topic.
+ * Each changed tile is published once to {@code freshet.tiles.<view>}, however many events changed
+ * it, so a hot tile costs one record per interval. Then closed tiles leave state: with lifetime
+ * features, they are folded into the entity's lifetime prefix tile (published first, its start the
+ * newest tile folded in), and a tombstone deletes each from the compacted tiles topic.
  *
  * <h2>Exactly once</h2>
- * Everything that decides future output is in logged state stores: tiles, the dirty markers, the
- * lifetime prefixes and stream time. A crash between an update and its publication therefore loses
- * nothing: the restored dirty marker publishes the tile at the next punctuation, and the
- * transaction that held the update either committed all of it or none.
+ * Everything that decides future output is in logged state stores: tiles, lifetime prefixes,
+ * stream time, and the start of the oldest tile changed since the last publication (written when
+ * it goes down, cleared when tiles are published; two writes per interval, not one per tile). A
+ * crash between an update and its publication therefore loses nothing: the update and that start
+ * were committed together, and a restarted task publishes again every tile from that start on
+ * (publishing a tile twice is harmless: it carries its full state and its version).
  */
 final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(TileProcessor.class);
-    private static final byte[] MARK = new byte[0];
     private static final String STREAM_TIME_KEY = "stream_time";
+    private static final String PENDING_KEY = "oldest_unpublished_tile";
 
     private final ViewAggregator aggregator;
     private final EventJson json;
@@ -70,10 +70,13 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> tiles;
-    private KeyValueStore<Bytes, byte[]> dirtyStore;
     private KeyValueStore<Bytes, byte[]> prefixes;
+    private KeyValueStore<String, Long> pendingStore;
     private KeyValueStore<String, Long> timeStore;
-    private final Set<Bytes> dirty = new LinkedHashSet<>();
+    /** Tiles changed since the last publication, with their latest encoding, in the order they first changed. */
+    private final Map<Bytes, byte[]> pending = new LinkedHashMap<>();
+    /** The oldest start among the pending tiles (as logged), or Long.MAX_VALUE when none is pending. */
+    private long pendingFrom = Long.MAX_VALUE;
     private Map<Bytes, Tile> cache;
     private long streamTime;
     private long expiredBelow;
@@ -98,13 +101,18 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         tiles = context.getStateStore(stores.tiles());
-        dirtyStore = context.getStateStore(stores.dirty());
+        pendingStore = context.getStateStore(stores.pending());
         timeStore = context.getStateStore(stores.streamTime());
         prefixes = lifetime ? context.getStateStore(stores.lifetime()) : null;
         // init runs again when a task is revived: nothing from before may survive in memory
-        dirty.clear();
-        try (KeyValueIterator<Bytes, byte[]> it = dirtyStore.all()) {
-            it.forEachRemaining(kv -> dirty.add(kv.key));
+        pending.clear();
+        Long from = pendingStore.get(PENDING_KEY);
+        pendingFrom = from == null ? Long.MAX_VALUE : from;
+        if (from != null) {
+            // changes committed before a crash may not have been published: publish every tile from there on again
+            try (KeyValueIterator<Bytes, byte[]> it = tiles.range(TileStoreKey.boundary(from), null)) {
+                it.forEachRemaining(kv -> pending.put(kv.key, kv.value));
+            }
         }
         cache = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -161,9 +169,12 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             cache.put(key, tile);
         }
         aggregator.add(tile, event);
-        tiles.put(key, aggregator.encode(tile, writer));
-        if (dirty.add(key)) {
-            dirtyStore.put(key, MARK);
+        byte[] encoded = aggregator.encode(tile, writer);
+        tiles.put(key, encoded);
+        pending.put(key, encoded);
+        if (start < pendingFrom) {
+            pendingFrom = start;
+            pendingStore.put(PENDING_KEY, start);
         }
         counters.add(view, Kind.APPLIED, 1);
     }
@@ -174,25 +185,24 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void punctuate() {
-        publishDirty();
+        publishPending();
         expire();
     }
 
-    private void publishDirty() {
-        if (dirty.isEmpty()) {
+    private void publishPending() {
+        if (pending.isEmpty()) {
             return;
         }
         long now = context.currentSystemTimeMs();
-        for (Bytes key : dirty) {
-            byte[] value = tiles.get(key);
-            if (value != null) {
-                TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(key)), TileStoreKey.tileStart(key));
-                context.forward(new Record<>(tileKey.toBytes(), value, now));
-                counters.add(view, Kind.PUBLISHED, 1);
-            }
-            dirtyStore.delete(key);
+        for (Map.Entry<Bytes, byte[]> e : pending.entrySet()) {
+            Bytes key = e.getKey();
+            TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(key)), TileStoreKey.tileStart(key));
+            context.forward(new Record<>(tileKey.toBytes(), e.getValue(), now));
         }
-        dirty.clear();
+        counters.add(view, Kind.PUBLISHED, pending.size());
+        pending.clear();
+        pendingFrom = Long.MAX_VALUE;
+        pendingStore.delete(PENDING_KEY);
     }
 
     /** Drops closed tiles from state, folding them into lifetime prefixes, and deletes them from the topic. */

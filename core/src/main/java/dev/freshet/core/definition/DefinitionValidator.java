@@ -2,6 +2,7 @@ package dev.freshet.core.definition;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,7 @@ final class DefinitionValidator {
 
     private Map<String, Source> sources(List<Source> sources, List<FeatureView> views) {
         Map<String, Source> byName = new LinkedHashMap<>();
+        Map<String, String> topicOwner = new HashMap<>();
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
             String path = "sources[" + i + "]";
@@ -70,6 +72,13 @@ final class DefinitionValidator {
             }
             if (!TOPIC.matcher(s.topic()).matches() || s.topic().equals(".") || s.topic().equals("..")) {
                 problem(path + ".topic", s.topic(), "is not a valid Kafka topic name (1 to 249 of letters, digits, '.', '_' and '-', not . or ..)");
+            } else if (s.topic().startsWith("freshet.")) {
+                problem(path + ".topic", s.topic(), "is in Freshet's own namespace (freshet.events.*, freshet.tiles.*, freshet.dlq); name the raw topic differently");
+            } else {
+                String other = topicOwner.putIfAbsent(s.topic(), s.name());
+                if (other != null && !other.equals(s.name())) {
+                    problem(path + ".topic", s.topic(), "is already the topic of source '" + other + "' (a raw topic feeds one source)");
+                }
             }
             if (s.schema().size() == 0) {
                 problem(path + ".schema", null, "is empty (list the fields of the events, e.g. {user_id: string, ts: timestamp})");

@@ -89,4 +89,18 @@ class StreamingConfigTest {
         assertThat(problems(noView)).containsExactly("f.yaml:7: sources[0].record_key: \"entity_key\" needs an entity,"
                 + " but no feature view aggregates source 'clicks' (add a view, or leave record_key out)");
     }
+
+    @Test
+    void aRawTopicFeedsOneSourceAndStaysOutOfFreshetsNamespace() {
+        String yaml = VIEW.replace("sources:\n", """
+                sources:
+                  - {name: views, topic: clicks, timestamp_field: ts, schema: {ts: timestamp}}
+                  - {name: odd, topic: freshet.dlq, timestamp_field: ts, schema: {ts: timestamp}}
+                """);
+
+        assertThat(problems(yaml)).containsExactly(
+                "f.yaml:6: sources[1].topic: \"freshet.dlq\" is in Freshet's own namespace"
+                        + " (freshet.events.*, freshet.tiles.*, freshet.dlq); name the raw topic differently",
+                "f.yaml:7: sources[2].topic: \"clicks\" is already the topic of source 'views' (a raw topic feeds one source)");
+    }
 }

@@ -2,7 +2,6 @@ package dev.freshet.ingest.topic;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
-import dev.freshet.core.error.ConfigException;
 import dev.freshet.core.testing.ExampleYaml;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TopicsTest {
 
@@ -51,28 +49,6 @@ class TopicsTest {
             assertThat(spec.replicationFactor()).hasValue(3);
         });
         assertThat(Topics.plan(brokerDefault)).allSatisfy(spec -> assertThat(spec.replicationFactor()).isEmpty());
-    }
-
-    @Test
-    void sourcesSharingARawTopicPlanItOnce() {
-        FreshetConfig config = FreshetConfig.parse(twoSources("shared", "shared"), "freshet.yaml");
-
-        List<TopicSpec> plan = Topics.plan(config);
-
-        assertThat(plan).extracting(TopicSpec::name)
-                .containsExactly("shared", "freshet.events.clicks", "freshet.events.views", "freshet.dlq");
-        assertThat(plan.get(0).purpose()).isEqualTo("raw events of source clicks and views");
-    }
-
-    @Test
-    void aRawTopicNamedLikeAFreshetTopicIsRefused() {
-        FreshetConfig config = FreshetConfig.parse(twoSources("clicks", "freshet.events.clicks"), "freshet.yaml");
-
-        assertThatThrownBy(() -> Topics.plan(config))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("sources[1].topic: \"freshet.events.clicks\" is the name of a topic Freshet writes itself "
-                        + "(parsed events of source clicks); raw topics must not be named freshet.events.*, "
-                        + "freshet.tiles.* or freshet.dlq");
     }
 
     private static String twoSources(String clicksTopic, String viewsTopic) {

@@ -1,0 +1,198 @@
+package dev.freshet.bench.pipeline;
+
+import dev.freshet.core.config.FreshetConfig;
+import dev.freshet.core.config.KafkaConfig;
+import dev.freshet.features.FeatureCounters;
+import dev.freshet.features.Pipeline;
+import dev.freshet.ingest.broker.EmbeddedKafka;
+import dev.freshet.ingest.topic.TopicAdmin;
+import dev.freshet.ingest.topic.Topics;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+/**
+ * End-to-end throughput of the streaming pipeline (ingest + features, exactly once) on the
+ * embedded broker, for the README's example view, beside its anchor: the rate at which a plain
+ * consumer reads the same raw topic from the same broker in the same run. The ratio is the figure.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.freshet.bench.pipeline.PipelineThroughput [events] [partitions] [commit interval ms] [stream threads]
+ * </pre>
+ *
+ * Events: the example schema (user, item, price, time) for 10,000 users and 5,000 items over the
+ * last hour, about a tenth of them late by up to five minutes. The pipeline's rate is measured
+ * from its first event added to a tile until the last one is: startup and rebalancing are not
+ * counted, the commit latency of the last records is.
+ */
+public final class PipelineThroughput {
+
+    private static final String YAML = """
+            project: bench
+            kafka: {partitions: %d}
+            streams: {commit_interval: %dms, threads: %d}
+            entities:
+              - {name: user, join_key: user_id}
+            sources:
+              - name: clicks
+                topic: clicks
+                timestamp_field: ts
+                schema: {user_id: string, item_id: string, price: double, ts: timestamp}
+            feature_views:
+              - name: user_activity
+                entity: user
+                source: clicks
+                tile: 1m
+                ttl: 7d
+                features:
+                  - {name: clicks_5m, function: count, window: 5m}
+                  - {name: spend_1h, function: sum, field: price, window: 1h}
+                  - {name: avg_price_1d, function: avg, field: price, window: 1d}
+                  - {name: max_price_1h, function: max, field: price, window: 1h}
+                  - {name: last_item, function: last, field: item_id}
+                  - {name: items_1d, function: count_distinct, field: item_id, window: 1d}
+                  - {name: clicks_total, function: count}
+            """;
+
+    private PipelineThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int commitMs = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        Path dir = Files.createTempDirectory("freshet-bench");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
+            FreshetConfig parsed = FreshetConfig.parse(YAML.formatted(partitions, commitMs, threads), "bench.yaml");
+            FreshetConfig config = parsed.withKafka(new KafkaConfig(broker.bootstrapServers(), parsed.kafka().embedded(), partitions, 1))
+                    .withStreams(parsed.streams().withStateDir(dir.resolve("state")));
+            try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
+                admin.ensure(Topics.plan(config));
+            }
+            long produceNanos = produce(broker.bootstrapServers(), events);
+            System.out.printf(Locale.ROOT, "%,d events, %d partitions, commit interval %d ms, %d stream thread(s)%n", events, partitions,
+                    commitMs, threads);
+            System.out.printf(Locale.ROOT, "produced %,d events in %.1f s (%,.0f events/s)%n", events, produceNanos / 1e9,
+                    events / (produceNanos / 1e9));
+
+            // anchor: a plain consumer reading the raw topic, twice (the first read warms the page cache and the JIT)
+            consume(broker.bootstrapServers(), "clicks", events);
+            long consumeNanos = consume(broker.bootstrapServers(), "clicks", events);
+            double raw = events / (consumeNanos / 1e9);
+            System.out.printf(Locale.ROOT, "anchor: plain consumer read %,d records in %.2f s (%,.0f records/s)%n", events,
+                    consumeNanos / 1e9, raw);
+
+            double pipelineRate = runPipeline(config, broker.bootstrapServers(), events);
+            System.out.printf(Locale.ROOT, "pipeline (ingest + features, exactly once): %,.0f events/s = %.0f %% of the raw consume rate%n",
+                    pipelineRate, 100 * pipelineRate / raw);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp directory left behind is harmless
+            }
+        }
+    }
+
+    private static long produce(String bootstrap, int events) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        SplittableRandom random = new SplittableRandom(1);
+        long now = System.currentTimeMillis();
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < events; i++) {
+                long ts = now - 3_600_000L + (long) i * 3_500_000L / events;
+                if (random.nextInt(10) == 0) {
+                    ts -= random.nextLong(300_000);
+                }
+                String user = "user-" + random.nextInt(10_000);
+                String json = "{\"user_id\":\"" + user + "\",\"item_id\":\"item-" + random.nextInt(5_000) + "\",\"price\":"
+                        + (random.nextInt(100_000) / 100.0) + ",\"ts\":" + ts + "}";
+                producer.send(new ProducerRecord<>("clicks", user.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static long consume(String bootstrap, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long start = System.nanoTime();
+            long n = 0;
+            long bytes = 0;
+            while (n < expected) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (var r : records) {
+                    bytes += r.value().length; // touch every record, as a real consumer would
+                }
+                n += records.count();
+            }
+            if (bytes == 0) {
+                throw new IllegalStateException("read nothing");
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    private static double runPipeline(FreshetConfig config, String bootstrap, int events) throws InterruptedException {
+        try (Pipeline pipeline = Pipeline.start(config, bootstrap)) {
+            pipeline.awaitRunning(Duration.ofSeconds(120));
+            long first = 0;
+            long lastReport = System.nanoTime();
+            while (true) {
+                long applied = pipeline.featureCounters().get("user_activity", FeatureCounters.Kind.APPLIED);
+                long now = System.nanoTime();
+                if (first == 0 && applied > 0) {
+                    first = now;
+                }
+                if (applied >= events) {
+                    double seconds = (now - first) / 1e9;
+                    System.out.printf(Locale.ROOT, "pipeline: %,d events into tiles in %.2f s; %,d valid, %,d dead letters, %,d tiles published%n",
+                            applied, seconds, pipeline.ingestCounters().valid("clicks"), pipeline.ingestCounters().deadLettered("clicks"),
+                            pipeline.featureCounters().get("user_activity", FeatureCounters.Kind.PUBLISHED));
+                    return applied / seconds;
+                }
+                if (pipeline.failure().isPresent()) {
+                    throw new IllegalStateException("the pipeline failed", pipeline.failure().get());
+                }
+                if (now - lastReport > 5_000_000_000L) {
+                    lastReport = now;
+                    System.out.printf(Locale.ROOT, "  ... %,d of %,d events in tiles%n", applied, events);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+}
