@@ -74,6 +74,8 @@ public final class Pipeline implements AutoCloseable {
         p.put(org.apache.kafka.streams.StreamsConfig.REPLICATION_FACTOR_CONFIG, config.kafka().topicReplicationFactor().orElse(-1));
         p.put(org.apache.kafka.streams.StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(org.apache.kafka.streams.StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // larger producer batches: each full batch wakes the sender thread, and most records here are small
+        p.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         // a new project reads its raw topics from the beginning: nothing produced before the first start is lost
         p.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return p;
