@@ -1,5 +1,6 @@
 package dev.freshet.app;
 
+import dev.freshet.app.cli.ProduceCommand;
 import dev.freshet.app.cli.RunCommand;
 import dev.freshet.app.cli.ValidateCommand;
 import dev.freshet.app.cli.Version;
@@ -25,13 +26,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Freshet: a streaming feature store for the JVM.",
-        subcommands = {RunCommand.class, ValidateCommand.class, VersionCommand.class, HelpCommand.class},
+        subcommands = {RunCommand.class, ProduceCommand.class, ValidateCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success",
                 " 1:the configuration or another input is invalid (the message says what to fix)",
                 " 2:usage error: unknown command or option",
-                "70:internal error (a bug; run with --verbose for the stack trace)"})
+                "69:Freshet failed for the reason the message gives (e.g. the streaming pipeline stopped on an error)",
+                "70:internal error (a bug; run with --verbose for the stack trace)",
+                "75:temporary failure: Kafka unreachable, a port or data directory in use; try again once that is fixed"})
 public final class Main implements Runnable {
 
     @Spec
@@ -43,12 +46,14 @@ public final class Main implements Runnable {
     private boolean verbose;
 
     public static void main(String[] args) {
+        // Before anything creates a logger: slf4j-simple reads its settings once, at the first one.
+        LogDefaults.applyTo(System.getProperties());
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
     /** {@code freshet} without a subcommand: a usage error, so scripts notice (exit 2, usage on stderr). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, validate, version or help");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, validate, version or help");
     }
 }

@@ -162,7 +162,9 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         closed = true;
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // leave the group: a restarted instance gets the partitions at once instead of after session.timeout.ms
+        if (!streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT))) {
             log.warn("the streaming pipeline did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
     }

@@ -1,7 +1,9 @@
 package dev.freshet.app.cli;
 
 import dev.freshet.core.error.ConfigException;
+import dev.freshet.core.error.FreshetException;
 import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.core.error.TransientException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -18,16 +20,24 @@ final class Failures {
 
     /** The configuration or another input is invalid; the message says what to fix. */
     static final int INVALID_INPUT = 1;
+    /** Freshet failed for a reason its message gives (e.g. the pipeline stopped on an error): EX_UNAVAILABLE of sysexits.h. */
+    static final int FAILED = 69;
     /** A bug: EX_SOFTWARE of sysexits.h. */
     static final int INTERNAL_ERROR = 70;
+    /**
+     * Something Freshet needs is busy or unreachable (a port or data directory in use, Kafka down);
+     * retrying may work once that is fixed: EX_TEMPFAIL of sysexits.h.
+     */
+    static final int TEMPORARY_FAILURE = 75;
 
     private Failures() {
     }
 
     /**
      * Calls {@code work} and returns its exit code, or the exit code of what it threw: the problems
-     * of a {@link ConfigException} one per line, the message of any other {@link InvalidInputException},
-     * one line for anything else (with the stack trace under {@code --verbose}).
+     * of a {@link ConfigException} one per line, the message of any other {@link FreshetException}
+     * ({@link InvalidInputException} 1, {@link TransientException} 75, others 69), one line for
+     * anything else (70; always with the stack trace under {@code --verbose}).
      */
     static int guard(CommandSpec spec, Callable<Integer> work) {
         PrintWriter err = spec.commandLine().getErr();
@@ -44,6 +54,14 @@ final class Failures {
             err.println(e.getMessage());
             trace(e, verbose, err);
             return INVALID_INPUT;
+        } catch (TransientException e) {
+            err.println(e.getMessage());
+            trace(e, verbose, err);
+            return TEMPORARY_FAILURE;
+        } catch (FreshetException e) {
+            err.println(e.getMessage());
+            trace(e, verbose, err);
+            return FAILED;
         } catch (Exception e) {
             String line = "freshet failed unexpectedly: " + describe(e);
             err.println(verbose ? line : line + " (run with --verbose for the stack trace)");

@@ -8,47 +8,54 @@ import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Durations;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FeatureView;
-import dev.freshet.core.definition.Source;
+import dev.freshet.features.Pipeline;
+import dev.freshet.ingest.topic.TopicSpec;
+import dev.freshet.ingest.topic.Topics;
 
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@code freshet run} does with a configuration, written for the operator: where the broker
  * and the stores are, which topics it manages, which features it computes. Paths are shown
  * absolute, since relative ones resolve against the working directory and that is easy to get wrong.
+ * The stores and the API are listed with what this version does about them: nothing yet.
  */
 final class RunPlan {
 
-    // The topic names of ARCHITECTURE.md; they move to the ingest module's topic administration when it exists.
-    private static final String EVENTS_TOPIC_PREFIX = "freshet.events.";
-    private static final String TILES_TOPIC_PREFIX = "freshet.tiles.";
-    private static final String DEAD_LETTER_TOPIC = "freshet.dlq";
+    private static final String NEXT_RELEASE = "(comes in the next release; not started by this version)";
 
     private RunPlan() {
     }
 
+    /**
+     * Prints the plan.
+     *
+     * @throws dev.freshet.core.error.ConfigException when a source's raw topic has the name of a topic Freshet writes
+     */
     static void print(FreshetConfig config, PrintWriter out) {
         Definitions definitions = config.definitions();
+        List<TopicSpec> topics = Topics.plan(config);
         out.println("Plan of freshet run for project " + config.project() + ":");
         out.println("Kafka");
         out.println("  " + kafka(config.kafka()));
-        out.println("Topics");
-        table(out, "  ", topics(definitions));
+        out.println("Topics (created when missing, with " + config.kafka().partitions() + " partitions; existing ones are kept)");
+        table(out, "  ", topics.stream().map(t -> List.of(t.name(), t.purpose())).toList());
+        out.println("Streaming pipeline");
+        out.println("  Kafka Streams application " + Pipeline.applicationId(config) + ", exactly once, state in "
+                + absolute(config.streams().stateDir()) + ", commit every " + Durations.format(config.streams().commitInterval()));
         out.println("Feature views");
         for (FeatureView view : definitions.featureViews()) {
             featureView(out, definitions, view);
         }
-        out.println("Online store");
+        out.println("Online store " + NEXT_RELEASE);
         out.println("  " + onlineStore(config.onlineStore()));
-        out.println("Offline store");
+        out.println("Offline store " + NEXT_RELEASE);
         out.println("  Parquet event archive under " + absolute(config.offlineStore().path()));
-        out.println("HTTP API");
+        out.println("HTTP API " + NEXT_RELEASE);
         out.println("  port " + config.api().port());
     }
 
@@ -58,25 +65,6 @@ final class RunPlan {
             return "embedded single-node broker on 127.0.0.1:" + embedded.port() + ", data in " + absolute(embedded.dataDir());
         }
         return "external cluster at " + kafka.bootstrapServers() + " (no embedded broker)";
-    }
-
-    private static List<List<String>> topics(Definitions definitions) {
-        // Several sources may read one raw topic: list it once.
-        Map<String, List<String>> sourcesByTopic = new LinkedHashMap<>();
-        for (Source source : definitions.sources()) {
-            sourcesByTopic.computeIfAbsent(source.topic(), t -> new ArrayList<>()).add(source.name());
-        }
-        List<List<String>> rows = new ArrayList<>();
-        sourcesByTopic.forEach((topic, sources) -> rows.add(List.of(topic,
-                "raw events of source" + (sources.size() == 1 ? " " : "s ") + String.join(", ", sources))));
-        for (Source source : definitions.sources()) {
-            rows.add(List.of(EVENTS_TOPIC_PREFIX + source.name(), "validated events of source " + source.name()));
-        }
-        for (FeatureView view : definitions.featureViews()) {
-            rows.add(List.of(TILES_TOPIC_PREFIX + view.name(), "tile updates of feature view " + view.name()));
-        }
-        rows.add(List.of(DEAD_LETTER_TOPIC, "records that fail decoding or validation, with the reason"));
-        return rows;
     }
 
     private static void featureView(PrintWriter out, Definitions definitions, FeatureView view) {

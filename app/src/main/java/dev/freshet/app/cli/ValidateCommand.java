@@ -19,6 +19,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Mixin
     private ConfigFileOption config;
 
+    @Mixin
+    private HelpOption help;
+
     @Override
     public Integer call() {
         return Failures.guard(spec, () -> {

@@ -2,7 +2,9 @@ package dev.freshet.app.cli;
 
 import dev.freshet.app.Main;
 import dev.freshet.core.error.ConfigException;
+import dev.freshet.core.error.FreshetException;
 import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.core.error.TransientException;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +33,22 @@ class FailuresTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).containsExactly("unknown feature view 'x'");
+    }
+
+    @Test
+    void aTemporaryFailurePrintsItsMessageAndExits75() {
+        Cli result = runThrowing(new TransientException("127.0.0.1:9092 is in use", new java.net.BindException()));
+
+        assertThat(result.exitCode()).isEqualTo(75);
+        assertThat(result.errLines()).containsExactly("127.0.0.1:9092 is in use");
+    }
+
+    @Test
+    void anotherFreshetFailurePrintsItsMessageAndExits69() {
+        Cli result = runThrowing(new FreshetException("the streaming pipeline stopped on an error: boom"));
+
+        assertThat(result.exitCode()).isEqualTo(69);
+        assertThat(result.errLines()).containsExactly("the streaming pipeline stopped on an error: boom");
     }
 
     @Test

@@ -37,7 +37,17 @@ class MainTest {
         Cli result = Cli.run("--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("run", "validate", "version", "70").doesNotContain("\u001B[");
+        assertThat(result.out()).contains("run", "produce", "validate", "version", "69", "70", "75").doesNotContain("\u001B[");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String command : new String[] {"run", "produce", "validate"}) {
+            Cli result = Cli.run(command, "--help");
+
+            assertThat(result.exitCode()).as(command).isZero();
+            assertThat(result.out()).as(command).startsWith("Usage: freshet " + command);
+        }
     }
 
     @Test

@@ -3,73 +3,79 @@ package dev.freshet.app.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** {@code freshet run} when it cannot start; {@link RunIntegrationTest} runs it for real. */
 class RunCommandTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void printsThePlanOfTheExampleAndSaysNothingIsStarted() {
-        String config = Examples.write(dir, "freshet.yaml", Examples.SHOP);
+    void aPortInUseIsATemporaryFailureAfterThePlan() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            String config = Examples.write(dir, "freshet.yaml", Examples.shopOn(port, dir));
 
-        Cli result = Cli.run("run", "--config", config);
+            Cli result = Cli.run("run", "--demo", "--config", config);
 
-        assertThat(result.exitCode()).isZero();
-        assertThat(result.err()).isEmpty();
-        assertThat(result.outLines()).first().isEqualTo(config + " is valid: 1 entity, 1 source, 1 feature view, 7 features");
-        assertThat(result.out())
-                .contains("embedded single-node broker on 127.0.0.1:9092, data in " + absolute("data/kafka"))
-                .contains("RocksDB in " + absolute("data/online"))
-                .contains("Parquet event archive under " + absolute("data/offline"))
-                .contains("port 8080")
-                .contains("user_activity: entity user (join key user_id), source clicks, tile 1m, ttl 7d");
-        assertThat(result.outLines()).anyMatch(l -> l.matches("\\s+clicks\\s+raw events of source clicks"))
-                .anyMatch(l -> l.matches("\\s+freshet\\.events\\.clicks\\s+validated events of source clicks"))
-                .anyMatch(l -> l.matches("\\s+freshet\\.tiles\\.user_activity\\s+tile updates of feature view user_activity"))
-                .anyMatch(l -> l.matches("\\s+freshet\\.dlq\\s+.*"))
-                .anyMatch(l -> l.matches("\\s+clicks_5m\\s+count\\s+-\\s+5m"))
-                .anyMatch(l -> l.matches("\\s+spend_1h\\s+sum\\s+price\\s+1h"))
-                .anyMatch(l -> l.matches("\\s+avg_price_1d\\s+avg\\s+price\\s+1d"))
-                .anyMatch(l -> l.matches("\\s+max_price_1h\\s+max\\s+price\\s+1h"))
-                .anyMatch(l -> l.matches("\\s+last_item\\s+last\\s+item_id\\s+lifetime"))
-                .anyMatch(l -> l.matches("\\s+items_1d\\s+count_distinct\\s+item_id\\s+1d"))
-                .anyMatch(l -> l.matches("\\s+clicks_total\\s+count\\s+-\\s+lifetime"));
-        assertThat(result.out()).contains("Nothing was started")
-                .contains("the Kafka broker, the streaming pipeline, the online and offline stores and the HTTP API")
-                .contains("are not started by this version")
-                .doesNotContain("--demo");
+            assertThat(result.exitCode()).isEqualTo(Failures.TEMPORARY_FAILURE);
+            assertThat(result.outLines()).first().isEqualTo(config + " is valid: 1 entity, 1 source, 1 feature view, 7 features");
+            assertThat(result.out()).contains("Plan of freshet run for project shop:")
+                    .contains("--demo: the demo workload comes in a later version; running without it.")
+                    .doesNotContain("Kafka broker listening");
+            assertThat(result.errLines()).containsExactly("cannot start the embedded Kafka broker: 127.0.0.1:" + port
+                    + " is in use (is another broker running? change kafka.embedded.port, or set kafka.bootstrap_servers to use it)");
+        }
     }
 
     @Test
-    void showsAnExternalClusterAndRedisWithoutItsPassword() {
-        String yaml = Examples.SHOP
-                .replace("embedded: {port: 9092, data_dir: ./data/kafka}", "bootstrap_servers: broker-1:9092,broker-2:9092")
-                .replace("{type: rocksdb, path: ./data/online}", "{type: redis, uri: \"redis://default:s3cret@cache:6379/0\"}");
-        String config = Examples.write(dir, "external.yaml", yaml);
+    void anUnreachableExternalClusterFailsAtOnceWithoutStartingABroker() {
+        int closed = Examples.freePort();
+        String config = Examples.write(dir, "external.yaml", Examples.shopAt("127.0.0.1:" + closed));
 
+        long start = System.nanoTime();
         Cli result = Cli.run("run", "--config", config);
 
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out())
-                .contains("external cluster at broker-1:9092,broker-2:9092 (no embedded broker)")
-                .contains("Redis at redis://default:****@cache:6379/0")
-                .doesNotContain("s3cret")
-                .doesNotContain("127.0.0.1:9092");
+        assertThat(result.exitCode()).isEqualTo(Failures.TEMPORARY_FAILURE);
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(5);
+        assertThat(result.out()).contains("external cluster at 127.0.0.1:" + closed + " (no embedded broker)")
+                .doesNotContain("Kafka broker listening");
+        assertThat(result.errLines()).containsExactly("cannot reach Kafka at 127.0.0.1:" + closed
+                + ": connection refused (nothing listens there); check kafka.bootstrap_servers in " + config
+                + " (or remove it to run the embedded broker)");
     }
 
     @Test
-    void demoSaysTheWorkloadComesWithThePipeline() {
-        String config = Examples.write(dir, "freshet.yaml", Examples.SHOP);
+    void aRawTopicNamedLikeOneOfFreshetsIsAConfigurationProblem() {
+        String config = Examples.write(dir, "freshet.yaml", Examples.SHOP.replace("topic: clicks", "topic: freshet.dlq"));
 
-        Cli result = Cli.run("run", "--demo", "--config", config);
+        Cli result = Cli.run("run", "--config", config);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith(config + ":").contains("sources[0].topic: \"freshet.dlq\"").contains("Freshet's own");
+    }
+
+    @Test
+    void aBadStatusIntervalIsAUsageError() {
+        Cli result = Cli.run("run", "--status-interval", "10x");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("'10x' is not a duration");
+    }
+
+    @Test
+    void helpDescribesWhatItStartsAndWhatNot() {
+        Cli result = Cli.run("run", "--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("--demo: the demo workload comes with the streaming pipeline")
-                .contains("Nothing was started");
+        assertThat(result.out()).contains("Usage: freshet run").contains("next release").doesNotContain("--status-interval");
     }
 
     @Test

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Guesses which allowed word a misspelt key or name was meant to be, for "did you mean" hints. */
-final class Typos {
+/** Guesses which allowed word a misspelt key or name was meant to be, for "did you mean" hints (config keys, source names on the command line). */
+public final class Typos {
 
     private Typos() {
     }
@@ -14,7 +14,7 @@ final class Typos {
      * The word closest to {@code typo}, ignoring case and reading {@code -} as {@code _}, when it is
      * at most two edits away and those edits change fewer than half its letters; empty otherwise.
      */
-    static Optional<String> closest(String typo, List<String> words) {
+    public static Optional<String> closest(String typo, List<String> words) {
         String t = typo.toLowerCase(Locale.ROOT).replace('-', '_');
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -1,0 +1,32 @@
+package dev.freshet.app.cli;
+
+import dev.freshet.core.config.FreshetConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineStatusTest {
+
+    @Test
+    void oneLineWithEverySourceAndView() {
+        PipelineStatus status = new PipelineStatus(
+                List.of(new PipelineStatus.SourceCounts("clicks", 12_000, Map.of("malformed_json", 2L, "bad_timestamp", 1L)),
+                        new PipelineStatus.SourceCounts("views", 1, Map.of())),
+                List.of(new PipelineStatus.ViewCounts("user_activity", 11_997, 3, 1)));
+
+        assertThat(status.line()).isEqualTo("clicks: 12,000 events, 3 dead letters (1 bad_timestamp, 2 malformed_json)"
+                + " | views: 1 event, 0 dead letters | user_activity: 11,997 applied, 3 late, 1 tile published");
+    }
+
+    @Test
+    void nothingProcessedIsAllZeroAndEqualToAnotherNothing() {
+        var definitions = FreshetConfig.parse(Examples.SHOP, "freshet.yaml").definitions();
+
+        assertThat(PipelineStatus.none(definitions).line())
+                .isEqualTo("clicks: 0 events, 0 dead letters | user_activity: 0 applied, 0 late, 0 tiles published");
+        assertThat(PipelineStatus.none(definitions)).isEqualTo(PipelineStatus.none(definitions));
+    }
+}

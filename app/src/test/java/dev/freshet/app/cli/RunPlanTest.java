@@ -1,0 +1,76 @@
+package dev.freshet.app.cli;
+
+import dev.freshet.core.config.FreshetConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The plan {@code freshet run} prints before it starts anything. */
+class RunPlanTest {
+
+    @Test
+    void showsWhereEverythingIsAndWhatThisVersionDoesNotStart() {
+        String plan = plan(Examples.SHOP);
+
+        assertThat(plan)
+                .contains("embedded single-node broker on 127.0.0.1:9092, data in " + absolute("data/kafka"))
+                .contains("Topics (created when missing, with 4 partitions; existing ones are kept)")
+                .contains("Kafka Streams application shop-pipeline, exactly once, state in " + absolute("data/streams")
+                        + ", commit every 100ms")
+                .contains("RocksDB in " + absolute("data/online"))
+                .contains("Parquet event archive under " + absolute("data/offline"))
+                .contains("port 8080")
+                .contains("user_activity: entity user (join key user_id), source clicks, tile 1m, ttl 7d");
+        assertThat(plan.lines())
+                .anyMatch(l -> l.equals("Online store (comes in the next release; not started by this version)"))
+                .anyMatch(l -> l.equals("Offline store (comes in the next release; not started by this version)"))
+                .anyMatch(l -> l.equals("HTTP API (comes in the next release; not started by this version)"))
+                .anyMatch(l -> l.matches("\\s+clicks\\s+raw events of source clicks"))
+                .anyMatch(l -> l.matches("\\s+freshet\\.events\\.clicks\\s+parsed events of source clicks"))
+                .anyMatch(l -> l.matches("\\s+freshet\\.tiles\\.user_activity\\s+tile updates of feature view user_activity"))
+                .anyMatch(l -> l.matches("\\s+freshet\\.dlq\\s+records that could not be ingested"))
+                .anyMatch(l -> l.matches("\\s+clicks_5m\\s+count\\s+-\\s+5m"))
+                .anyMatch(l -> l.matches("\\s+spend_1h\\s+sum\\s+price\\s+1h"))
+                .anyMatch(l -> l.matches("\\s+avg_price_1d\\s+avg\\s+price\\s+1d"))
+                .anyMatch(l -> l.matches("\\s+max_price_1h\\s+max\\s+price\\s+1h"))
+                .anyMatch(l -> l.matches("\\s+last_item\\s+last\\s+item_id\\s+lifetime"))
+                .anyMatch(l -> l.matches("\\s+items_1d\\s+count_distinct\\s+item_id\\s+1d"))
+                .anyMatch(l -> l.matches("\\s+clicks_total\\s+count\\s+-\\s+lifetime"));
+    }
+
+    @Test
+    void showsAnExternalClusterAndRedisWithoutItsPassword() {
+        String yaml = Examples.SHOP
+                .replace("embedded: {port: 9092, data_dir: ./data/kafka}", "bootstrap_servers: broker-1:9092,broker-2:9092")
+                .replace("{type: rocksdb, path: ./data/online}", "{type: redis, uri: \"redis://default:s3cret@cache:6379/0\"}");
+
+        String plan = plan(yaml);
+
+        assertThat(plan)
+                .contains("external cluster at broker-1:9092,broker-2:9092 (no embedded broker)")
+                .contains("Redis at redis://default:****@cache:6379/0")
+                .doesNotContain("s3cret")
+                .doesNotContain("127.0.0.1:9092");
+    }
+
+    @Test
+    void masksEveryFormOfRedisPassword() {
+        assertThat(RunPlan.withoutPassword(java.net.URI.create("redis://secret@cache:6379"))).isEqualTo("redis://****@cache:6379");
+        assertThat(RunPlan.withoutPassword(java.net.URI.create("redis://:secret@cache:6379"))).isEqualTo("redis://:****@cache:6379");
+        assertThat(RunPlan.withoutPassword(java.net.URI.create("redis://cache:6379"))).isEqualTo("redis://cache:6379");
+    }
+
+    private static String plan(String yaml) {
+        StringWriter text = new StringWriter();
+        RunPlan.print(FreshetConfig.parse(yaml, "freshet.yaml"), new PrintWriter(text));
+        return text.toString();
+    }
+
+    private static Path absolute(String relative) {
+        return Path.of(relative).toAbsolutePath().normalize();
+    }
+}
