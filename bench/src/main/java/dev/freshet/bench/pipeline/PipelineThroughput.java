@@ -2,6 +2,7 @@ package dev.freshet.bench.pipeline;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
+import dev.freshet.core.config.StreamsConfig;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
 import dev.freshet.ingest.broker.EmbeddedKafka;
@@ -32,8 +33,9 @@ import java.util.SplittableRandom;
 
 /**
  * End-to-end throughput of the streaming pipeline (ingest + features, exactly once) on the
- * embedded broker, for the README's example view, beside its anchor: the rate at which a plain
- * consumer reads the same raw topic from the same broker in the same run. The ratio is the figure.
+ * embedded broker, for the README's example view (the repository's {@code freshet.yaml}: run from
+ * its root), beside its anchor: the rate at which a plain consumer reads the same raw topic from
+ * the same broker in the same run. The ratio is the figure.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.freshet.bench.pipeline.PipelineThroughput [events] [partitions] [commit interval ms] [stream threads]
@@ -46,32 +48,9 @@ import java.util.SplittableRandom;
  */
 public final class PipelineThroughput {
 
-    private static final String YAML = """
-            project: bench
-            kafka: {partitions: %d}
-            streams: {commit_interval: %dms, threads: %d}
-            entities:
-              - {name: user, join_key: user_id}
-            sources:
-              - name: clicks
-                topic: clicks
-                timestamp_field: ts
-                schema: {user_id: string, item_id: string, price: double, ts: timestamp}
-            feature_views:
-              - name: user_activity
-                entity: user
-                source: clicks
-                tile: 1m
-                ttl: 7d
-                features:
-                  - {name: clicks_5m, function: count, window: 5m}
-                  - {name: spend_1h, function: sum, field: price, window: 1h}
-                  - {name: avg_price_1d, function: avg, field: price, window: 1d}
-                  - {name: max_price_1h, function: max, field: price, window: 1h}
-                  - {name: last_item, function: last, field: item_id}
-                  - {name: items_1d, function: count_distinct, field: item_id, window: 1d}
-                  - {name: clicks_total, function: count}
-            """;
+    /** The README's example configuration, read from the working directory (the repository root). */
+    private static final Path EXAMPLE = Path.of("freshet.yaml");
+
 
     private PipelineThroughput() {
     }
@@ -83,9 +62,15 @@ public final class PipelineThroughput {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Path dir = Files.createTempDirectory("freshet-bench");
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
-            FreshetConfig parsed = FreshetConfig.parse(YAML.formatted(partitions, commitMs, threads), "bench.yaml");
-            FreshetConfig config = parsed.withKafka(new KafkaConfig(broker.bootstrapServers(), parsed.kafka().embedded(), partitions, 1))
-                    .withStreams(parsed.streams().withStateDir(dir.resolve("state")));
+            if (!Files.isRegularFile(EXAMPLE)) {
+                throw new IllegalStateException("run this from the repository root: it reads the example " + EXAMPLE.toAbsolutePath());
+            }
+            FreshetConfig example = FreshetConfig.load(EXAMPLE);
+            StreamsConfig streams = example.streams();
+            FreshetConfig config = example
+                    .withKafka(new KafkaConfig(broker.bootstrapServers(), example.kafka().embedded(), partitions, 1))
+                    .withStreams(new StreamsConfig(Duration.ofMillis(commitMs), threads, dir.resolve("state"),
+                            streams.maxClockSkew(), streams.grace()));
             try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
                 admin.ensure(Topics.plan(config));
             }
