@@ -1,5 +1,6 @@
 package dev.freshet.app;
 
+import dev.freshet.app.cli.LookupCommand;
 import dev.freshet.app.cli.ProduceCommand;
 import dev.freshet.app.cli.RunCommand;
 import dev.freshet.app.cli.ValidateCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Freshet: a streaming feature store for the JVM.",
-        subcommands = {RunCommand.class, ProduceCommand.class, ValidateCommand.class, VersionCommand.class, HelpCommand.class},
+        subcommands = {RunCommand.class, ProduceCommand.class, LookupCommand.class, ValidateCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success",
@@ -54,6 +55,6 @@ public final class Main implements Runnable {
     /** {@code freshet} without a subcommand: a usage error, so scripts notice (exit 2, usage on stderr). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, validate, version or help");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, lookup, validate, version or help");
     }
 }

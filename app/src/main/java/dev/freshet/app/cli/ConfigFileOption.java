@@ -5,6 +5,9 @@ import dev.freshet.core.error.ConfigException;
 import dev.freshet.core.error.InvalidInputException;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,12 +20,27 @@ final class ConfigFileOption {
     static final String HOME_PROPERTY = "freshet.home";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "The configuration file (default: ./freshet.yaml). Relative paths in it resolve against the working directory.")
+            description = "The configuration file (default: ./freshet.yaml, or the bundled example when that does not exist). "
+                    + "Relative paths in it resolve against the working directory.")
     private Path file;
+
+    /** The example configuration shipped in the jar: the repository's freshet.yaml, copied at build time. */
+    static final String BUNDLED_EXAMPLE = "/dev/freshet/app/freshet.yaml";
+    static final String BUNDLED_NAME = "the bundled example configuration";
+
+    private boolean bundled;
 
     /** The file as the user named it (or the default name), for messages. */
     String displayName() {
+        if (bundled) {
+            return BUNDLED_NAME;
+        }
         return file == null ? DEFAULT_FILE : file.toString();
+    }
+
+    /** True when the last {@link #load} found no ./freshet.yaml and no --config, and read the bundled example. */
+    boolean usesBundledExample() {
+        return bundled;
     }
 
     /**
@@ -34,9 +52,32 @@ final class ConfigFileOption {
     FreshetConfig load() {
         Path path = file == null ? Path.of(DEFAULT_FILE) : file;
         if (Files.notExists(path)) {
-            throw new InvalidInputException(file == null ? noDefaultFile(path) : path + ": no such file (given with --config)");
+            if (file == null) {
+                return bundledExample(path);
+            }
+            throw new InvalidInputException(path + ": no such file (given with --config)");
         }
         return FreshetConfig.load(path);
+    }
+
+    /** The bundled example, when ./freshet.yaml does not exist and no --config was given. */
+    private FreshetConfig bundledExample(Path path) {
+        try (InputStream in = ConfigFileOption.class.getResourceAsStream(BUNDLED_EXAMPLE)) {
+            if (in == null) {
+                throw new InvalidInputException(noDefaultFile(path));
+            }
+            FreshetConfig config = FreshetConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "freshet.yaml (bundled example)");
+            bundled = true;
+            return config;
+        } catch (IOException e) {
+            throw new InvalidInputException(noDefaultFile(path));
+        }
+    }
+
+    /** The line that says the bundled example is in use and how to use another configuration. */
+    static String bundledNotice() {
+        return "No ./freshet.yaml and no --config FILE: using " + BUNDLED_NAME + " (project shop, the clicks source, "
+                + "the user_activity view). Write your own freshet.yaml here, or pass --config FILE.";
     }
 
     private static String noDefaultFile(Path path) {

@@ -5,6 +5,7 @@ import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
+import dev.freshet.online.sink.TileSink;
 import dev.freshet.ingest.stream.IngestCounters;
 
 import java.util.ArrayList;
@@ -17,11 +18,19 @@ import java.util.stream.Collectors;
  * status line of {@code freshet run}. The counts are the pipeline's processing counters, which count
  * a record again when its transaction is retried; the topics are the exact record.
  */
-record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
+record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store) {
 
     PipelineStatus {
         sources = List.copyOf(sources);
         views = List.copyOf(views);
+    }
+
+    PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
+        this(sources, views, null);
+    }
+
+    /** The online-store sink: tile records written and removed, and how many it is behind. */
+    record StoreCounts(long written, long removed, long lag) {
     }
 
     /** Raw records of a source: turned into events, or dead-lettered (by reason code). */
@@ -41,6 +50,13 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
 
     static PipelineStatus of(Pipeline pipeline, Definitions definitions) {
         return of(pipeline.ingestCounters(), pipeline.featureCounters(), definitions);
+    }
+
+    /** With the online-store sink's counts, when there is a sink. */
+    static PipelineStatus of(Pipeline pipeline, TileSink sink, Definitions definitions) {
+        PipelineStatus p = of(pipeline, definitions);
+        return sink == null ? p : new PipelineStatus(p.sources(), p.views(),
+                new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag()));
     }
 
     /** Every count 0: what a pipeline that has processed nothing shows. */
@@ -77,6 +93,10 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
         for (ViewCounts v : views) {
             parts.add(v.view() + ": " + Counts.grouped(v.applied()) + " applied, " + Counts.grouped(v.late()) + " late, "
                     + Counts.plural(v.published(), "tile") + " published");
+        }
+        if (store != null) {
+            parts.add("online store: " + Counts.plural(store.written(), "tile") + " written, " + Counts.grouped(store.removed())
+                    + " removed, lag " + Counts.grouped(store.lag()));
         }
         return String.join(" | ", parts);
     }

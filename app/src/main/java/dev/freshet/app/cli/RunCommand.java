@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -28,16 +29,19 @@ import java.util.stream.Stream;
 
 /**
  * {@code freshet run}: prints the plan, starts the embedded broker (unless the configuration names
- * an external cluster), creates the missing topics, runs the streaming pipeline and prints a status
- * line while it runs; on Ctrl-C stops the pipeline, then the broker. The online and offline stores
- * and the HTTP API do not exist yet, and it says so.
+ * an external cluster), creates the missing topics, runs the streaming pipeline, the online store
+ * with its sink and the HTTP API (and with {@code --demo} a synthetic workload), and prints a status
+ * line while it runs; on Ctrl-C or SIGTERM stops them in the reverse order. The offline store does
+ * not exist yet, and it says so.
  */
 @Command(name = "run",
         description = {"Run Freshet on the configuration: the Kafka broker (embedded unless the configuration names "
-                + "bootstrap servers), Freshet's topics and the streaming pipeline, which validates the sources' events "
-                + "(invalid ones go to freshet.dlq with the reason) and keeps the tiles of the feature views on "
-                + "freshet.tiles.<view>. Runs until Ctrl-C, then stops the pipeline and the broker cleanly.",
-                "The online and offline stores and the HTTP API come in the next release; this version does not start them."})
+                + "bootstrap servers), Freshet's topics, the streaming pipeline, which validates the sources' events "
+                + "(invalid ones go to freshet.dlq with the reason) and keeps the tiles of the feature views, the online "
+                + "store filled from those tiles, and the HTTP API that serves feature values (POST /get-online-features). "
+                + "Runs until Ctrl-C, then stops everything cleanly; a restart resumes from the data directories.",
+                "Without --config and without ./freshet.yaml it runs the bundled example configuration.",
+                "The offline store comes in the next release; this version does not start it."})
 public final class RunCommand implements Callable<Integer> {
 
     /** How often the run checks for a stop request or a failed pipeline. */
@@ -53,7 +57,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--demo", description = "Add a synthetic demo workload (comes in a later version).")
+    @Option(names = "--demo", description = "Also run a synthetic workload (about " + DemoWorkload.EVENTS_PER_SECOND
+            + " events/s of " + DemoWorkload.ENTITIES + " users to every source's topic), so that features move within seconds.")
     private boolean demo;
 
     // Hidden: for tests, which should not wait 10 s for a status line.
@@ -63,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Kafka Streams settings over Freshet's; tests shorten the consumer group's session timeout. */
     Map<String, Object> pipelineSettings = Map.of();
+
+    /** The clock of lookups and of the demo's event times; tests move it. */
+    Clock clock = Clock.systemUTC();
 
     private final StopSignal stop = new StopSignal();
     private final CountDownLatch running = new CountDownLatch(1);
@@ -87,46 +95,56 @@ public final class RunCommand implements Callable<Integer> {
     private int run() throws InterruptedException {
         FreshetConfig loaded = config.load();
         PrintWriter out = spec.commandLine().getOut();
+        if (config.usesBundledExample()) {
+            out.println(ConfigFileOption.bundledNotice());
+        }
         out.println(config.displayName() + " is valid: " + ConfigSummary.of(loaded.definitions()));
         out.println();
         RunPlan.print(loaded, out);
         out.println();
-        if (demo) {
-            out.println("--demo: the demo workload comes in a later version; running without it.");
-        }
         out.flush();
         stop.installHook(out);
         Optional<Throwable> failure;
-        try (RunStack stack = RunStack.start(loaded, config.displayName(), pipelineSettings, stop, out)) {
+        RunStack.Options options = new RunStack.Options(pipelineSettings, clock, demo);
+        try (RunStack stack = RunStack.start(loaded, config.displayName(), options, stop, out)) {
             if (!stop.isRequested()) {
-                printRunning(loaded, stack.bootstrapServers(), out);
+                printRunning(loaded, stack, out);
                 running.countDown();
             }
-            failure = watch(stack.pipeline(), loaded.definitions(), out);
+            failure = watch(stack, loaded.definitions(), out);
         }
         out.println("Stopped.");
         out.flush();
         if (failure.isPresent()) {
-            throw new FreshetException("the streaming pipeline stopped on an error: " + describe(failure.get())
+            throw new FreshetException("Freshet stopped on an error: " + describe(failure.get())
                     + " (the log above has the details)", failure.get());
         }
         return 0;
     }
 
-    private void printRunning(FreshetConfig loaded, String bootstrap, PrintWriter out) {
+    private void printRunning(FreshetConfig loaded, RunStack stack, PrintWriter out) {
         Definitions definitions = loaded.definitions();
+        String bootstrap = stack.bootstrapServers();
+        String url = stack.api().url();
         out.println();
-        out.println("Freshet is running on Kafka at " + bootstrap + ": events of " + names(definitions.sources().stream().map(Source::name))
-                + " become tiles of " + names(definitions.featureViews().stream().map(FeatureView::name)) + " as they arrive.");
-        String configArg = config.displayName().equals(ConfigFileOption.DEFAULT_FILE) ? "" : "--config " + config.displayName() + " ";
+        out.println("Freshet is running. Kafka: " + bootstrap + "   API: " + url);
+        out.println("Events of " + names(definitions.sources().stream().map(Source::name)) + " become features of "
+                + names(definitions.featureViews().stream().map(FeatureView::name)) + " as they arrive.");
+        String configArg = config.usesBundledExample() || config.displayName().equals(ConfigFileOption.DEFAULT_FILE)
+                ? "" : "--config " + config.displayName() + " ";
         definitions.sources().stream().findFirst().ifPresent(source ->
-                out.println("  send events:  freshet produce " + configArg + "--source " + source.name() + " --file events.jsonl"));
-        definitions.featureViews().stream().findFirst().ifPresent(view ->
-                out.println("  watch tiles:  kcat -b " + bootstrap + " -t " + Topics.tiles(view.name()) + " -C -f '%k\\n'"
-                        + "   (keys view|tile start|entity; values are binary tiles)"));
-        out.println("  dead letters: kcat -b " + bootstrap + " -t " + Topics.DLQ + " -C -J   (the reason is in the headers)");
-        out.println("Not in this version: the online store, the HTTP API and the offline store come in the next release;");
-        out.println("until then the features exist only as tiles on the freshet.tiles.* topics.");
+                out.println("  send events:   freshet produce " + configArg + "--source " + source.name() + " --file events.jsonl"));
+        definitions.featureViews().stream().findFirst().ifPresent(view -> {
+            String features = view.features().stream().limit(3).map(f -> view.name() + ":" + f.name()).collect(Collectors.joining(","));
+            String joinKey = definitions.entityOf(view).joinKey();
+            String entity = demo ? DemoWorkload.sampleEntity() : "u1";
+            out.println("  look up:       freshet lookup " + configArg + "--features " + features + " --entity " + joinKey + "=" + entity);
+            out.println("  over HTTP:     curl -s " + url + "/get-online-features -d '{\"features\": [\""
+                    + view.name() + ":" + view.features().get(0).name() + "\"], \"entities\": {\"" + joinKey + "\": [\"" + entity + "\"]}}'");
+        });
+        out.println("  health, metrics, registry: " + url + "/health, /metrics, /registry");
+        out.println("  dead letters:  kcat -b " + bootstrap + " -t " + Topics.DLQ + " -C -J   (the reason is in the headers)");
+        out.println("Not in this version: the offline store (Parquet archive, training sets) comes in the next release.");
         out.println("A status line every " + Durations.format(statusInterval) + " when something changed. Ctrl-C to stop.");
         out.flush();
     }
@@ -139,7 +157,8 @@ public final class RunCommand implements Callable<Integer> {
      * Prints the status line when it changed, until a stop is requested (empty) or the pipeline
      * stops by itself (its failure).
      */
-    private Optional<Throwable> watch(Pipeline pipeline, Definitions definitions, PrintWriter out) throws InterruptedException {
+    private Optional<Throwable> watch(RunStack stack, Definitions definitions, PrintWriter out) throws InterruptedException {
+        Pipeline pipeline = stack.pipeline();
         PipelineStatus shown = PipelineStatus.none(definitions);
         long nextStatus = System.nanoTime() + statusInterval.toNanos();
         while (!stop.awaitRequest(POLL)) {
@@ -147,9 +166,13 @@ public final class RunCommand implements Callable<Integer> {
                 return Optional.of(pipeline.failure().orElseGet(() ->
                         new IllegalStateException("the pipeline went to state " + pipeline.state())));
             }
+            if (stack.sink() != null && stack.sink().failure().isPresent()) {
+                return Optional.of(new IllegalStateException("the online-store sink stopped: " + stack.sink().failure().get().getMessage(),
+                        stack.sink().failure().get()));
+            }
             if (System.nanoTime() - nextStatus >= 0) {
                 nextStatus = System.nanoTime() + statusInterval.toNanos();
-                PipelineStatus now = PipelineStatus.of(pipeline, definitions);
+                PipelineStatus now = PipelineStatus.of(pipeline, stack.sink(), definitions);
                 if (!now.equals(shown)) {
                     out.println(LocalTime.now().format(TIME) + "  " + now.line());
                     out.flush();

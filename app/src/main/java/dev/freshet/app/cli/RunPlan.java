@@ -22,7 +22,7 @@ import java.util.List;
  * What {@code freshet run} does with a configuration, written for the operator: where the broker
  * and the stores are, which topics it manages, which features it computes. Paths are shown
  * absolute, since relative ones resolve against the working directory and that is easy to get wrong.
- * The stores and the API are listed with what this version does about them: nothing yet.
+ * The offline store is listed with what this version does about it: nothing yet.
  */
 final class RunPlan {
 
@@ -51,12 +51,14 @@ final class RunPlan {
         for (FeatureView view : definitions.featureViews()) {
             featureView(out, definitions, view);
         }
-        out.println("Online store " + NEXT_RELEASE);
-        out.println("  " + onlineStore(config.onlineStore()));
+        out.println("Online store");
+        out.println("  " + onlineStore(config.onlineStore()) + ", filled from the tile topics (consumer group "
+                + config.project() + "-online-store, read_committed)");
+        out.println("HTTP API");
+        out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push, /health, /metrics, /registry"
+                + " (at most " + config.api().maxEntities() + " entities per lookup)");
         out.println("Offline store " + NEXT_RELEASE);
         out.println("  Parquet event archive under " + absolute(config.offlineStore().path()));
-        out.println("HTTP API " + NEXT_RELEASE);
-        out.println("  port " + config.api().port());
     }
 
     private static String kafka(KafkaConfig kafka) {
@@ -85,7 +87,7 @@ final class RunPlan {
         return feature.function() == AggregationFunction.QUANTILE ? name + "(" + feature.quantile() + ")" : name;
     }
 
-    private static String onlineStore(OnlineStoreConfig store) {
+    static String onlineStore(OnlineStoreConfig store) {
         return switch (store) {
             case OnlineStoreConfig.RocksDb rocksDb -> "RocksDB in " + absolute(rocksDb.path());
             case OnlineStoreConfig.Redis redis -> "Redis at " + withoutPassword(redis.uri());

@@ -8,19 +8,28 @@ import dev.freshet.ingest.broker.EmbeddedKafka;
 import dev.freshet.ingest.topic.TopicAdmin;
 import dev.freshet.ingest.topic.TopicSpec;
 import dev.freshet.ingest.topic.Topics;
+import dev.freshet.app.api.ApiServer;
+import dev.freshet.app.api.KafkaPushTarget;
+import dev.freshet.online.OnlineStore;
+import dev.freshet.online.sink.TileSink;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * What {@code freshet run} starts, in order: the embedded Kafka broker (unless the configuration
- * names an external cluster), Freshet's topics, the streaming pipeline. {@link #close()} stops
- * them in the reverse order: the pipeline first, so that it commits what it processed while the
- * broker is still there. Not thread-safe; {@code close} is idempotent.
+ * names an external cluster), Freshet's topics, the streaming pipeline, the online store and the
+ * sink that fills it from the tile topics, the HTTP API, and with {@code --demo} a synthetic
+ * workload. {@link #close()} stops them in the reverse order: the API and the sink first, then the
+ * pipeline, so that it commits what it processed while the broker is still there, then the broker.
+ * Not thread-safe; {@code close} is idempotent.
  */
 final class RunStack implements AutoCloseable {
 
@@ -29,15 +38,30 @@ final class RunStack implements AutoCloseable {
     private static final Duration SLOW_START = Duration.ofSeconds(5);
     private static final Duration START_POLL = Duration.ofMillis(100);
 
-    private final EmbeddedKafka broker;
+    /** What runs, in start order; closed in the reverse order. */
+    private final Deque<AutoCloseable> started;
     private final Pipeline pipeline;
+    private final TileSink sink;
+    private final ApiServer api;
+    private final DemoWorkload demo;
     private final String bootstrapServers;
     private boolean closed;
 
-    private RunStack(EmbeddedKafka broker, Pipeline pipeline, String bootstrapServers) {
-        this.broker = broker;
+    private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, ApiServer api, DemoWorkload demo,
+                     String bootstrapServers) {
+        this.started = started;
         this.pipeline = pipeline;
+        this.sink = sink;
+        this.api = api;
+        this.demo = demo;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /** What a run starts besides the configuration: tests inject a clock and shorter Kafka timeouts. */
+    record Options(Map<String, ?> pipelineSettings, Clock clock, boolean demo) {
+        static Options defaults() {
+            return new Options(Map.of(), Clock.systemUTC(), false);
+        }
     }
 
     /**
@@ -45,7 +69,7 @@ final class RunStack implements AutoCloseable {
      * started is closed before the exception leaves.
      *
      * @param configFile       the configuration file as the user named it, for messages
-     * @param pipelineSettings Kafka Streams settings over Freshet's (tests shorten timeouts); usually empty
+     * @param options          a clock, --demo, and Kafka Streams settings over Freshet's (tests shorten timeouts)
      * @param stop             a stop requested while the pipeline starts ends the wait for it: the
      *                         caller then finds the request and closes the stack
      * @throws dev.freshet.core.error.TransientException when the port or data directory is in use,
@@ -53,15 +77,15 @@ final class RunStack implements AutoCloseable {
      * @throws dev.freshet.core.error.InvalidInputException when the data directory cannot be used or
      *         Kafka refuses a topic
      */
-    static RunStack start(FreshetConfig config, String configFile, Map<String, ?> pipelineSettings, StopSignal stop,
+    static RunStack start(FreshetConfig config, String configFile, Options options, StopSignal stop,
                           PrintWriter out) throws InterruptedException {
         KafkaConfig kafka = config.kafka();
-        EmbeddedKafka broker = null;
-        Pipeline pipeline = null;
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             String bootstrap;
             if (kafka.isEmbedded()) {
-                broker = EmbeddedKafka.start(kafka.embedded());
+                EmbeddedKafka broker = EmbeddedKafka.start(kafka.embedded());
+                started.push(broker);
                 bootstrap = broker.bootstrapServers();
                 out.println("Kafka broker listening on " + bootstrap + " (data in " + kafka.embedded().dataDir() + ")");
             } else {
@@ -72,15 +96,46 @@ final class RunStack implements AutoCloseable {
             }
             out.flush();
             ensureTopics(config, bootstrap, out);
-            pipeline = Pipeline.start(config, bootstrap, pipelineSettings);
-            if (awaitRunning(pipeline, stop, out)) {
-                out.println("Streaming pipeline " + Pipeline.applicationId(config) + " started (state in "
-                        + config.streams().stateDir() + ")");
+            Pipeline pipeline = Pipeline.start(config, bootstrap, options.pipelineSettings());
+            started.push(pipeline);
+            if (!awaitRunning(pipeline, stop, out)) {
+                return new RunStack(started, pipeline, null, null, null, bootstrap);
+            }
+            out.println("Streaming pipeline " + Pipeline.applicationId(config) + " started (state in "
+                    + config.streams().stateDir() + ")");
+            out.flush();
+
+            OnlineStore store = OnlineStore.open(config);
+            started.push(store);
+            String storeDescription = RunPlan.onlineStore(config.onlineStore());
+            List<String> tileTopics = config.definitions().featureViews().stream().map(v -> Topics.tiles(v.name())).toList();
+            TileSink sink = TileSink.settings().bootstrapServers(bootstrap).groupId(TileSink.groupId(config.project()))
+                    .topics(tileTopics).store(store).clock(options.clock()).start();
+            started.push(sink);
+            out.println("Online store: " + storeDescription + ", filled from " + String.join(", ", tileTopics));
+            out.flush();
+
+            KafkaPushTarget push = KafkaPushTarget.connect(bootstrap, config.project());
+            started.push(push);
+            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, config.definitions(), storeDescription);
+            ApiServer api = ApiServer.builder().config(config).store(store).clock(options.clock()).push(push)
+                    .health(monitoring.health()).metrics(monitoring.metrics()).build().start();
+            started.push(api);
+            out.println("HTTP API listening on " + api.url());
+            out.flush();
+
+            DemoWorkload demo = null;
+            if (options.demo()) {
+                demo = DemoWorkload.start(bootstrap, config.definitions(), options.clock());
+                started.push(demo);
+                out.println("Demo workload: about " + DemoWorkload.EVENTS_PER_SECOND + " events/s to "
+                        + config.definitions().sources().stream().map(s -> s.topic()).collect(Collectors.joining(", "))
+                        + " for " + DemoWorkload.ENTITIES + " users (u1 is the busiest)");
                 out.flush();
             }
-            return new RunStack(broker, pipeline, bootstrap);
+            return new RunStack(started, pipeline, sink, api, demo, bootstrap);
         } catch (RuntimeException | Error | InterruptedException e) {
-            RuntimeException closing = closeAll(pipeline, broker);
+            RuntimeException closing = closeAll(started);
             if (closing != null) {
                 e.addSuppressed(closing);
             }
@@ -144,42 +199,52 @@ final class RunStack implements AutoCloseable {
         return pipeline;
     }
 
+    /** The online-store sink; null when a stop was requested before it started. */
+    TileSink sink() {
+        return sink;
+    }
+
+    /** The HTTP API; null when a stop was requested before it started. */
+    ApiServer api() {
+        return api;
+    }
+
+    /** The demo workload, when {@code --demo} asked for one. */
+    DemoWorkload demo() {
+        return demo;
+    }
+
     /** Where clients reach Kafka: the embedded broker's address or the configured bootstrap servers. */
     String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** Closes the pipeline (committing), then the broker. Idempotent. */
+    /** Closes everything in the reverse order of start. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        RuntimeException failure = closeAll(pipeline, broker);
+        RuntimeException failure = closeAll(started);
         if (failure != null) {
             throw failure;
         }
     }
 
-    /** Closes both (either may be null), in order; returns what the first threw, with the second's suppressed, or null. */
-    private static RuntimeException closeAll(Pipeline pipeline, EmbeddedKafka broker) {
+    /** Closes what was started, last first; returns what the first close threw, with the later ones suppressed, or null. */
+    private static RuntimeException closeAll(Deque<AutoCloseable> started) {
         RuntimeException failure = null;
-        if (pipeline != null) {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
             try {
-                pipeline.close();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
-        if (broker != null) {
-            try {
-                broker.close();
-            } catch (RuntimeException e) {
+                c.close();
+            } catch (Exception e) {
+                RuntimeException r = e instanceof RuntimeException re ? re : new IllegalStateException("closing " + c + " failed", e);
                 if (failure == null) {
-                    failure = e;
+                    failure = r;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(r);
                 }
             }
         }

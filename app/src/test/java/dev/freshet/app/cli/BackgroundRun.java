@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,10 +30,11 @@ final class BackgroundRun implements AutoCloseable {
     private final StringWriter err = new StringWriter();
     private final CompletableFuture<Integer> exitCode;
 
-    private BackgroundRun(String... args) {
+    private BackgroundRun(Clock clock, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         command = (RunCommand) commandLine.getSubcommands().get("run").getCommand();
         command.pipelineSettings = FAST_REJOIN;
+        command.clock = clock;
         commandLine.setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         exitCode = CompletableFuture.supplyAsync(() -> commandLine.execute(args), runnable -> {
             Thread thread = new Thread(runnable, "freshet-run-test");
@@ -43,10 +45,20 @@ final class BackgroundRun implements AutoCloseable {
 
     /** Starts {@code freshet run} with {@code args} (after "run"). */
     static BackgroundRun start(String... args) {
+        return start(Clock.systemUTC(), args);
+    }
+
+    /** Starts {@code freshet run} with {@code args} (after "run"), lookups reading the time from {@code clock}. */
+    static BackgroundRun start(Clock clock, String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "run";
         System.arraycopy(args, 0, all, 1, args.length);
-        return new BackgroundRun(all);
+        return new BackgroundRun(clock, all);
+    }
+
+    /** What it printed on stdout so far. */
+    String out() {
+        return out.toString();
     }
 
     /** Waits until it runs; fails with what it printed when it ends or does not run within {@code timeout}. */

@@ -31,8 +31,15 @@ final class Examples {
 
     /** The example with its embedded broker on {@code port}, and the broker's data and the pipeline's state under {@code dir}. */
     static String shopOn(int port, Path dir) {
+        return shopOn(port, dir, freePort());
+    }
+
+    /** The example on the embedded broker at {@code port}, its data, store and API in {@code dir} and on {@code apiPort}. */
+    static String shopOn(int port, Path dir, int apiPort) {
         return SHOP.replace(EMBEDDED, "embedded: {port: " + port + ", data_dir: \"" + dir.resolve("kafka") + "\"}")
-                .replace("project: shop\n", "project: shop\nstreams: {state_dir: \"" + dir.resolve("streams") + "\"}\n");
+                .replace("project: shop\n", "project: shop\nstreams: {state_dir: \"" + dir.resolve("streams") + "\"}\n")
+                .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: rocksdb, path: \"" + dir.resolve("online") + "\"}")
+                .replace("api: {port: 8080}", "api: {port: " + apiPort + "}");
     }
 
     /** The example on an external cluster at {@code bootstrapServers}. */

@@ -26,7 +26,6 @@ class RunCommandTest {
             assertThat(result.exitCode()).isEqualTo(Failures.TEMPORARY_FAILURE);
             assertThat(result.outLines()).first().isEqualTo(config + " is valid: 1 entity, 1 source, 1 feature view, 7 features");
             assertThat(result.out()).contains("Plan of freshet run for project shop:")
-                    .contains("--demo: the demo workload comes in a later version; running without it.")
                     .doesNotContain("Kafka broker listening");
             assertThat(result.errLines()).containsExactly("cannot start the embedded Kafka broker: 127.0.0.1:" + port
                     + " is in use (is another broker running? change kafka.embedded.port, or set kafka.bootstrap_servers to use it)");
@@ -90,37 +89,14 @@ class RunCommandTest {
     }
 
     @Test
-    void withoutConfigurationSaysWhereItLookedAndWhereTheExampleIs() {
+    void withoutConfigurationTheBundledExampleIsUsed() {
         // The default is ./freshet.yaml in the working directory: the module directory under Maven.
         assertThat(Path.of("freshet.yaml")).as("precondition: no freshet.yaml in the working directory").doesNotExist();
-        String previous = System.getProperty(ConfigFileOption.HOME_PROPERTY);
-        System.setProperty(ConfigFileOption.HOME_PROPERTY, dir.toString());
-        try {
-            Cli result = Cli.run("run");
 
-            assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.out()).isEmpty();
-            assertThat(result.errLines()).containsExactly(
-                    "No configuration: " + absolute("freshet.yaml") + " does not exist and no --config FILE was given.",
-                    "Start from the example configuration: cp " + dir.resolve("freshet.yaml") + " .",
-                    "or name another file with --config FILE.");
-        } finally {
-            if (previous == null) {
-                System.clearProperty(ConfigFileOption.HOME_PROPERTY);
-            } else {
-                System.setProperty(ConfigFileOption.HOME_PROPERTY, previous);
-            }
-        }
-    }
+        Cli result = Cli.run("validate");
 
-    @Test
-    void withoutTheLauncherPointsAtTheRepositoryExample() {
-        assertThat(System.getProperty(ConfigFileOption.HOME_PROPERTY)).as("precondition: not run by ./freshet").isNull();
-
-        Cli result = Cli.run("run");
-
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).contains("copy the example freshet.yaml from the root of the Freshet repository");
+        assertThat(result.exitCode()).isEqualTo(0);
+        assertThat(result.out()).contains("the bundled example configuration is valid");
     }
 
     @Test

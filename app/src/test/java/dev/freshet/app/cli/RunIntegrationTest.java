@@ -57,10 +57,11 @@ class RunIntegrationTest {
                 .contains("Kafka broker listening on " + bootstrap + " (data in " + dir.resolve("kafka") + ")\n"
                         + "Created 4 of 4 topics: clicks, freshet.events.clicks, freshet.tiles.user_activity, freshet.dlq\n"
                         + "Streaming pipeline shop-pipeline started (state in " + dir.resolve("streams") + ")\n")
-                .contains("Freshet is running on Kafka at " + bootstrap + ": events of clicks become tiles of user_activity")
+                .contains("Freshet is running. Kafka: " + bootstrap + "   API: http://127.0.0.1:")
+                .contains("Events of clicks become features of user_activity as they arrive.")
                 .contains("freshet produce --config " + config + " --source clicks --file events.jsonl")
-                .contains("kcat -b " + bootstrap + " -t freshet.tiles.user_activity -C")
-                .contains("Not in this version: the online store, the HTTP API and the offline store come in the next release")
+                .contains("freshet lookup --config " + config + " --features user_activity:clicks_5m,")
+                .contains("Not in this version: the offline store (Parquet archive, training sets) comes in the next release.")
                 .contains("Ctrl-C to stop.");
         assertThat(first.outLines()).last().isEqualTo("Stopped.");
 
@@ -95,7 +96,7 @@ class RunIntegrationTest {
 
         assertThat(result.exitCode()).isEqualTo(Failures.FAILED);
         assertThat(result.outLines()).last().isEqualTo("Stopped.");
-        assertThat(result.errLines()).singleElement().asString().startsWith("the streaming pipeline stopped on an error: ");
+        assertThat(result.errLines()).singleElement().asString().startsWith("Freshet stopped on an error: ");
     }
 
     private static void awaitTileOf(String entity, String bootstrap) throws InterruptedException {

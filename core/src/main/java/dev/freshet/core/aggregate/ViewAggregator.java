@@ -298,6 +298,23 @@ public final class ViewAggregator {
     }
 
     /**
+     * The header of an encoded tile (start, version, latest event time), read without decoding the
+     * aggregates: what an online store compares to keep the newest version of a tile.
+     *
+     * @throws CorruptDataException on truncated bytes or an unknown format version
+     */
+    public static TileHeader header(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes, "tile header");
+        int format = in.readByte();
+        if (format != TILE_FORMAT) {
+            throw new CorruptDataException("tile has format version " + format + "; this Freshet reads version " + TILE_FORMAT);
+        }
+        long start = in.readLong();
+        long version = in.readVarLong();
+        return new TileHeader(start, version, in.readLong());
+    }
+
+    /**
      * Decodes a tile written by {@link #encode} for this view. Aggregates the view no longer has
      * are skipped; aggregates the bytes lack (features added since) start empty.
      *

@@ -14,7 +14,7 @@ public final class Typos {
      * The word closest to {@code typo}, ignoring case and reading {@code -} as {@code _}, when it is
      * at most two edits away and those edits change fewer than half its letters; empty otherwise.
      */
-    public static Optional<String> closest(String typo, List<String> words) {
+    public static Optional<String> closest(String typo, java.util.Collection<String> words) {
         String t = typo.toLowerCase(Locale.ROOT).replace('-', '_');
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -29,7 +29,7 @@ public final class Typos {
     }
 
     /** {@code "; did you mean X?"} to append inside a rule's parentheses, or {@code ""} when no word is close. */
-    static String hint(String typo, List<String> words) {
+    public static String hint(String typo, java.util.Collection<String> words) {
         return closest(typo, words).map(w -> "; did you mean " + w + "?").orElse("");
     }
 

@@ -48,12 +48,13 @@ final class YamlConfigLoader {
     private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
     private static final List<String> OFFLINE_KEYS = List.of("path");
-    private static final List<String> API_KEYS = List.of("port");
+    private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes");
 
     /** Kafka Streams application ids allow these characters, and the project prefixes them. */
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
     private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]):\\d{1,5}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|[0-9A-Fa-f:]+");
 
     private YamlConfigLoader() {
     }
@@ -102,7 +103,7 @@ final class YamlConfigLoader {
         OfflineStoreConfig offline = offlineEntries == null ? OfflineStoreConfig.defaults()
                 : new OfflineStoreConfig(in.path(offlineEntries, "path", OfflineStoreConfig.DEFAULT_PATH));
         Entries apiEntries = in.mapping(top, "api", API_KEYS);
-        ApiConfig api = apiEntries == null ? ApiConfig.defaults() : new ApiConfig(in.port(apiEntries, "port", ApiConfig.DEFAULT_PORT));
+        ApiConfig api = apiEntries == null ? ApiConfig.defaults() : api(in, apiEntries);
         DefinitionsReader.Parts parts = DefinitionsReader.read(in, top);
         if (in.hasProblems()) {
             throw new ConfigException(in.messages());
@@ -182,6 +183,18 @@ final class YamlConfigLoader {
         Duration grace = in.duration(s, "grace");
         return new StreamsConfig(commit == null ? d.commitInterval() : commit, threads, stateDir,
                 skew == null ? d.maxClockSkew() : skew, grace == null ? d.grace() : grace);
+    }
+
+    private static ApiConfig api(NodeReader in, Entries a) {
+        String host = in.string(a, "host");
+        if (host != null && !HOST.matcher(host.trim()).matches()) {
+            in.problem(a.pathOf("host"), host, "is not a host name or IP address (e.g. 127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
+            host = null;
+        }
+        return new ApiConfig(host == null ? ApiConfig.DEFAULT_HOST : host.trim(),
+                in.port(a, "port", ApiConfig.DEFAULT_PORT),
+                in.positiveInt(a, "max_entities", ApiConfig.DEFAULT_MAX_ENTITIES, 1_000_000),
+                in.positiveInt(a, "max_request_bytes", ApiConfig.DEFAULT_MAX_REQUEST_BYTES, 1 << 30));
     }
 
     private static boolean brokers(String servers) {

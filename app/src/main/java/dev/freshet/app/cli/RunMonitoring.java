@@ -1,0 +1,112 @@
+package dev.freshet.app.cli;
+
+import dev.freshet.app.api.HealthCheck;
+import dev.freshet.app.api.MetricSource;
+import dev.freshet.app.api.PrometheusWriter;
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.FeatureView;
+import dev.freshet.core.definition.Source;
+import dev.freshet.features.FeatureCounters;
+import dev.freshet.features.Pipeline;
+import dev.freshet.ingest.stream.IngestCounters;
+import dev.freshet.online.sink.TileSink;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code GET /health} and {@code GET /metrics} say about the parts {@code freshet run} started:
+ * the streaming pipeline (state, per-source event and dead-letter counts, per-view tile counts) and
+ * the online-store sink (running, store errors, tiles written, lag behind the tile topics).
+ */
+final class RunMonitoring {
+
+    private final Pipeline pipeline;
+    private final TileSink sink;
+    private final Definitions definitions;
+    private final String storeDescription;
+
+    RunMonitoring(Pipeline pipeline, TileSink sink, Definitions definitions, String storeDescription) {
+        this.pipeline = pipeline;
+        this.sink = sink;
+        this.definitions = definitions;
+        this.storeDescription = storeDescription;
+    }
+
+    /** Up while the pipeline runs (or rebalances) and the sink writes to the store. */
+    HealthCheck health() {
+        return () -> {
+            Map<String, HealthCheck.Component> checks = new LinkedHashMap<>();
+            KafkaStreams.State state = pipeline.state();
+            checks.put("pipeline", state.isRunningOrRebalancing()
+                    ? HealthCheck.Component.up(state.name())
+                    : HealthCheck.Component.down(state.name() + pipeline.failure().map(f -> ": " + f.getMessage()).orElse("")));
+            String storeError = sink.storeError();
+            if (!sink.isRunning()) {
+                checks.put("online_store", HealthCheck.Component.down(storeDescription + ": the sink stopped"
+                        + sink.failure().map(f -> ": " + f.getMessage()).orElse("")));
+            } else if (storeError != null) {
+                checks.put("online_store", HealthCheck.Component.down(storeDescription + ": writes fail: " + storeError));
+            } else {
+                checks.put("online_store", HealthCheck.Component.up(storeDescription + ", lag " + sink.lag() + " tile records"));
+            }
+            return HealthCheck.Report.of(checks);
+        };
+    }
+
+    /** The pipeline's and the sink's counters. */
+    MetricSource metrics() {
+        return out -> {
+            writePipeline(out);
+            writeSink(out);
+        };
+    }
+
+    private void writePipeline(PrometheusWriter out) {
+        IngestCounters ingest = pipeline.ingestCounters();
+        for (Source source : definitions.sources()) {
+            out.counter("freshet_ingest_events_total", "Raw records of a source turned into canonical events.",
+                    Map.of("source", source.name()), ingest.valid(source.name()));
+            Map<String, Long> reasons = ingest.deadLetteredByReason(source.name());
+            out.counter("freshet_ingest_dead_letters_total", "Raw records of a source sent to freshet.dlq, by reason.",
+                    Map.of("source", source.name(), "reason", "all"), ingest.deadLettered(source.name()));
+            reasons.forEach((reason, count) -> out.counter("freshet_ingest_dead_letters_total",
+                    "Raw records of a source sent to freshet.dlq, by reason.", Map.of("source", source.name(), "reason", reason), count));
+        }
+        FeatureCounters features = pipeline.featureCounters();
+        for (FeatureView view : definitions.featureViews()) {
+            for (FeatureCounters.Kind kind : FeatureCounters.Kind.values()) {
+                out.counter("freshet_features_" + kind.name().toLowerCase(java.util.Locale.ROOT) + "_total",
+                        "Features pipeline counter " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of a view (" + describe(kind) + ").",
+                        Map.of("view", view.name()), features.get(view.name(), kind));
+            }
+        }
+        out.gauge("freshet_pipeline_up", "1 while the streaming pipeline runs or rebalances, else 0.",
+                pipeline.state().isRunningOrRebalancing() ? 1 : 0);
+    }
+
+    private static String describe(FeatureCounters.Kind kind) {
+        return switch (kind) {
+            case APPLIED -> "events added to a tile";
+            case LATE -> "events too late for their tile, skipped";
+            case UNREADABLE -> "canonical events that could not be read, skipped";
+            case PUBLISHED -> "tile records published";
+            case EXPIRED -> "tiles closed and removed from state";
+        };
+    }
+
+    private void writeSink(PrometheusWriter out) {
+        out.counter("freshet_online_store_tiles_written_total", "Tile records written to the online store by the sink.", sink.tilesWritten());
+        out.counter("freshet_online_store_tiles_removed_total", "Tombstones applied to the online store by the sink.", sink.tilesRemoved());
+        out.counter("freshet_online_store_tiles_swept_total", "Expired tiles removed by the online store's sweeper.", sink.tilesSwept());
+        out.counter("freshet_online_store_skipped_records_total", "Tile-topic records skipped because their key is not a tile key.",
+                sink.skippedRecords());
+        out.gauge("freshet_online_store_lag_records", "Tile records not yet written to the online store (consumer lag), all partitions.",
+                sink.lag());
+        sink.lagByPartition().forEach((partition, lag) -> out.gauge("freshet_online_store_partition_lag_records",
+                "Tile records not yet written to the online store, per tile-topic partition.", Map.of("partition", partition), lag));
+        out.gauge("freshet_online_store_up", "1 while the sink runs and its writes succeed, else 0.",
+                sink.isRunning() && sink.storeError() == null ? 1 : 0);
+    }
+}

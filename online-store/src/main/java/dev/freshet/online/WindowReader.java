@@ -1,0 +1,180 @@
+package dev.freshet.online;
+
+import dev.freshet.core.aggregate.FeatureValue;
+import dev.freshet.core.aggregate.Tile;
+import dev.freshet.core.aggregate.TileKey;
+import dev.freshet.core.aggregate.ViewAggregator;
+import dev.freshet.core.config.Typos;
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.FeatureDefinition;
+import dev.freshet.core.definition.FeatureView;
+import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.core.event.EntityKey;
+import dev.freshet.core.feature.FeatureRef;
+import dev.freshet.core.feature.FeatureStatus;
+import dev.freshet.core.feature.FeatureVector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The read half of every online store: turns feature references into one {@code getTiles} call per
+ * view and merges each window's tiles with the view's {@link ViewAggregator}, so every backend
+ * serves the same values and statuses. Immutable and thread-safe.
+ *
+ * <p>Reading rule for the lifetime tile (see the README's streaming-pipeline section): a lifetime
+ * feature merges the lifetime tile with the ordinary tiles that start after it; ordinary tiles that
+ * start at or before it were folded into it and are ignored (they linger only until their tombstones
+ * are applied). Windowed features never read the lifetime tile.
+ */
+final class WindowReader {
+
+    /** Where the tiles come from: a backend's {@link OnlineStore#getTiles}. */
+    @FunctionalInterface
+    interface TileSource {
+        List<EntityTiles> getTiles(String view, List<EntityKey> entities, long fromTile);
+    }
+
+    private final Definitions definitions;
+    private final Map<String, ViewAggregator> aggregators = new LinkedHashMap<>();
+
+    WindowReader(Definitions definitions) {
+        this.definitions = Objects.requireNonNull(definitions, "definitions");
+        for (FeatureView view : definitions.featureViews()) {
+            aggregators.put(view.name(), ViewAggregator.of(definitions, view));
+        }
+    }
+
+    /**
+     * The aggregator of a view.
+     *
+     * @throws InvalidInputException when the view is not defined, with the defined ones and a hint
+     */
+    ViewAggregator aggregator(String view) {
+        ViewAggregator a = aggregators.get(view);
+        if (a == null) {
+            throw new InvalidInputException("feature view '" + view + "' is not defined (views: "
+                    + String.join(", ", aggregators.keySet()) + Typos.hint(view, aggregators.keySet()) + ")");
+        }
+        return a;
+    }
+
+    Definitions definitions() {
+        return definitions;
+    }
+
+    /** See {@link OnlineStore#read}. */
+    List<FeatureVector> read(TileSource source, List<FeatureRef> features, List<EntityKey> entities, long now) {
+        Map<String, List<Integer>> positionsByView = groupByView(features);
+        int n = features.size();
+        Object[][] values = new Object[entities.size()][n];
+        FeatureStatus[][] statuses = new FeatureStatus[entities.size()][n];
+        long[][] times = new long[entities.size()][n];
+        for (Map.Entry<String, List<Integer>> group : positionsByView.entrySet()) {
+            readView(source, group.getKey(), group.getValue(), features, entities, now, values, statuses, times);
+        }
+        List<FeatureVector> out = new ArrayList<>(entities.size());
+        for (int e = 0; e < entities.size(); e++) {
+            List<Long> ts = new ArrayList<>(n);
+            for (long t : times[e]) {
+                ts.add(t);
+            }
+            out.add(new FeatureVector(entities.get(e), now, features, Arrays.asList(values[e]), Arrays.asList(statuses[e]), ts));
+        }
+        return out;
+    }
+
+    private Map<String, List<Integer>> groupByView(List<FeatureRef> features) {
+        Map<String, List<Integer>> byView = new LinkedHashMap<>();
+        String entity = null;
+        String firstView = null;
+        for (int i = 0; i < features.size(); i++) {
+            FeatureRef ref = features.get(i);
+            ViewAggregator a = aggregator(ref.view());
+            if (a.view().feature(ref.feature()).isEmpty()) {
+                List<String> names = a.view().features().stream().map(FeatureDefinition::name).toList();
+                throw new InvalidInputException("feature '" + ref.feature() + "' is not in view '" + ref.view() + "' (features: "
+                        + String.join(", ", names) + Typos.hint(ref.feature(), names) + ")");
+            }
+            if (entity == null) {
+                entity = a.view().entity();
+                firstView = ref.view();
+            } else if (!entity.equals(a.view().entity())) {
+                throw new InvalidInputException("features of different entities cannot be read together: view '" + firstView
+                        + "' is keyed by entity '" + entity + "', view '" + ref.view() + "' by '" + a.view().entity()
+                        + "' (read each entity's features separately)");
+            }
+            byView.computeIfAbsent(ref.view(), v -> new ArrayList<>()).add(i);
+        }
+        return byView;
+    }
+
+    private void readView(TileSource source, String viewName, List<Integer> positions, List<FeatureRef> features,
+                          List<EntityKey> entities, long now, Object[][] values, FeatureStatus[][] statuses, long[][] times) {
+        ViewAggregator a = aggregators.get(viewName);
+        FeatureView view = a.view();
+        int[] index = new int[positions.size()];
+        boolean[] lifetime = new boolean[positions.size()];
+        long fromTile = Long.MAX_VALUE;
+        for (int k = 0; k < index.length; k++) {
+            FeatureDefinition f = view.feature(features.get(positions.get(k)).feature()).orElseThrow();
+            index[k] = a.featureIndex(f.name());
+            lifetime[k] = f.isLifetime();
+            long from = f.isLifetime() ? TileKey.LIFETIME : a.tileStart(now) - f.windowMillis();
+            fromTile = Math.min(fromTile, from);
+        }
+        long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
+        List<EntityTiles> found = source.getTiles(viewName, entities, fromTile);
+        if (found.size() != entities.size()) {
+            throw new IllegalStateException("the store returned tiles of " + found.size() + " entities for " + entities.size());
+        }
+        Tile[] buffer = new Tile[8];
+        for (int e = 0; e < entities.size(); e++) {
+            EntityTiles et = found.get(e);
+            if (!et.isKnown()) {
+                fill(positions, e, null, FeatureStatus.NOT_FOUND, 0, values, statuses, times);
+                continue;
+            }
+            if (ttl > 0 && et.latestEventTime() < now - ttl) {
+                fill(positions, e, null, FeatureStatus.OUTSIDE_MAX_AGE, et.latestEventTime(), values, statuses, times);
+                continue;
+            }
+            // ordinary tiles after the lifetime tile; the lifetime tile itself in slot 0, read only by lifetime features
+            Tile life = et.lifetime();
+            long after = life == null ? Long.MIN_VALUE : life.start();
+            if (buffer.length < et.tiles().size() + 1) {
+                buffer = new Tile[et.tiles().size() + 1];
+            }
+            int count = 1;
+            for (Tile t : et.tiles()) {
+                if (life == null || t.start() > after) {
+                    buffer[count++] = t;
+                }
+            }
+            buffer[0] = life;
+            for (int k = 0; k < index.length; k++) {
+                boolean withLifetime = lifetime[k] && life != null;
+                FeatureValue v = withLifetime
+                        ? a.evaluate(index[k], buffer, count, now)
+                        : a.evaluate(index[k], Arrays.copyOfRange(buffer, 1, count), count - 1, now);
+                int p = positions.get(k);
+                values[e][p] = v.value();
+                statuses[e][p] = v.value() == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;
+                times[e][p] = v.hasEvents() ? v.eventTime() : 0;
+            }
+        }
+    }
+
+    private static void fill(List<Integer> positions, int e, Object value, FeatureStatus status, long time,
+                             Object[][] values, FeatureStatus[][] statuses, long[][] times) {
+        for (int p : positions) {
+            values[e][p] = value;
+            statuses[e][p] = status;
+            times[e][p] = time;
+        }
+    }
+}
