@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -153,6 +154,26 @@ public final class Pipeline implements AutoCloseable {
 
     public FeatureCounters featureCounters() {
         return featureCounters;
+    }
+
+    /**
+     * How far behind its input topics the pipeline is: per topic, the records not yet consumed, summed
+     * over the partitions this instance is assigned (the main consumers' {@code records-lag} metric;
+     * the restore consumers are left out). Empty until the first fetch.
+     */
+    public Map<String, Long> consumerLag() {
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        for (org.apache.kafka.common.Metric m : streams.metrics().values()) {
+            org.apache.kafka.common.MetricName name = m.metricName();
+            String client = name.tags().getOrDefault("client-id", "");
+            String topic = name.tags().get("topic");
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics") && topic != null
+                    && client.endsWith("-consumer") && !client.endsWith("-restore-consumer")
+                    && m.metricValue() instanceof Double v && !v.isNaN()) {
+                lag.merge(topic, v.longValue(), Long::sum);
+            }
+        }
+        return lag;
     }
 
     /** Stops the pipeline, committing what it processed; waits up to 30 s. Idempotent. */

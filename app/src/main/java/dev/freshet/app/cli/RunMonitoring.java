@@ -82,6 +82,9 @@ final class RunMonitoring {
                         Map.of("view", view.name()), features.get(view.name(), kind));
             }
         }
+        pipeline.consumerLag().forEach((topic, lag) -> out.gauge("freshet_pipeline_lag_records",
+                "Records of an input topic (raw, canonical events, repartition) the pipeline has not consumed yet, over its assigned partitions.",
+                Map.of("topic", topic), lag));
         out.gauge("freshet_pipeline_up", "1 while the streaming pipeline runs or rebalances, else 0.",
                 pipeline.state().isRunningOrRebalancing() ? 1 : 0);
     }

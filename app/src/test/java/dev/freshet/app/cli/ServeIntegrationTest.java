@@ -151,6 +151,7 @@ class ServeIntegrationTest {
             String metrics = get(url + "/metrics").body();
             assertThat(metrics).contains("freshet_ingest_events_total{source=\"clicks\"}")
                     .contains("freshet_online_store_tiles_written_total").contains("freshet_online_store_lag_records")
+                    .contains("freshet_pipeline_lag_records{topic=\"clicks\"}")
                     .contains("freshet_features_applied_total{view=\"user_activity\"}");
 
             Cli unknown = Cli.run("lookup", "--config", config, "--features", "user_activity:clickz_5m", "--entity", "user_id=u1");
