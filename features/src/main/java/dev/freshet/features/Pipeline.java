@@ -173,6 +173,9 @@ public final class Pipeline implements AutoCloseable {
                 lag.merge(topic, v.longValue(), Long::sum);
             }
         }
+        // the consumer registers each topic's metrics twice, once with '.' written as '_' (for JMX)
+        lag.keySet().removeIf(topic -> topic.indexOf('.') < 0
+                && lag.keySet().stream().anyMatch(other -> other.indexOf('.') >= 0 && other.replace('.', '_').equals(topic)));
         return lag;
     }
 

@@ -68,7 +68,7 @@ final class StopSignal {
         if (finished.getCount() == 0) {
             return;
         }
-        out.println("Stopping: closing the pipeline (it commits what it processed), then the broker...");
+        out.println("Stopping: closing the API and the online store, then the pipeline (it commits what it processed), then the broker...");
         out.flush();
         request();
         boolean done;
