@@ -143,24 +143,21 @@ final class WindowReader {
                 fill(positions, e, null, FeatureStatus.OUTSIDE_MAX_AGE, et.latestEventTime(), values, statuses, times);
                 continue;
             }
-            // ordinary tiles after the lifetime tile; the lifetime tile itself in slot 0, read only by lifetime features
+            // the ordinary tiles after the lifetime tile, then the lifetime tile itself, read only by lifetime features
             Tile life = et.lifetime();
             long after = life == null ? Long.MIN_VALUE : life.start();
             if (buffer.length < et.tiles().size() + 1) {
                 buffer = new Tile[et.tiles().size() + 1];
             }
-            int count = 1;
+            int count = 0;
             for (Tile t : et.tiles()) {
                 if (life == null || t.start() > after) {
                     buffer[count++] = t;
                 }
             }
-            buffer[0] = life;
+            buffer[count] = life;
             for (int k = 0; k < index.length; k++) {
-                boolean withLifetime = lifetime[k] && life != null;
-                FeatureValue v = withLifetime
-                        ? a.evaluate(index[k], buffer, count, now)
-                        : a.evaluate(index[k], Arrays.copyOfRange(buffer, 1, count), count - 1, now);
+                FeatureValue v = a.evaluate(index[k], buffer, lifetime[k] && life != null ? count + 1 : count, now);
                 int p = positions.get(k);
                 values[e][p] = v.value();
                 statuses[e][p] = v.value() == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;
