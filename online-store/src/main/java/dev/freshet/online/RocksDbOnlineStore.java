@@ -69,10 +69,13 @@ final class RocksDbOnlineStore implements OnlineStore {
     private final ColumnFamilyHandle meta;
     private final ReadOptions prefixRead;
     private final WriteOptions write;
+    /** Decoded tiles of recently read entities; null when {@code cache_tiles} is 0. */
+    private final TileCache cache;
 
-    private RocksDbOnlineStore(FreshetConfig config, RocksDbDatabase database) {
+    private RocksDbOnlineStore(FreshetConfig config, RocksDbDatabase database, long cacheTiles) {
         this.path = database.path;
         this.reader = new WindowReader(config.definitions());
+        this.cache = cacheTiles == 0 ? null : new TileCache(cacheTiles, reader::aggregator);
         this.unknownViews = new UnknownViews(config.definitions(), "online store " + path);
         this.database = database;
         this.db = database.db;
@@ -92,7 +95,7 @@ final class RocksDbOnlineStore implements OnlineStore {
     static RocksDbOnlineStore open(FreshetConfig config, OnlineStoreConfig.RocksDb settings) {
         RocksDbDatabase database = RocksDbDatabase.open(settings.path());
         try {
-            return new RocksDbOnlineStore(config, database);
+            return new RocksDbOnlineStore(config, database, settings.cacheTiles());
         } catch (RuntimeException | Error e) {
             database.close();
             throw e;
@@ -141,11 +144,26 @@ final class RocksDbOnlineStore implements OnlineStore {
                     db.write(write, wb);
                 }
             }
+            if (cache != null) {
+                cache.applied(changes(pending));
+            }
         } catch (RocksDBException e) {
             throw failure("writing " + batch + " to", path, e);
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** What the batch changed, per entity: for the cache, which follows the database. */
+    private static Map<TileCache.Key, List<TileCache.Change>> changes(Map<TileKey, Pending> pending) {
+        Map<TileCache.Key, List<TileCache.Change>> changes = new HashMap<>();
+        pending.forEach((key, p) -> {
+            if (p.changed) {
+                changes.computeIfAbsent(new TileCache.Key(key.view(), key.entity()), k -> new ArrayList<>())
+                        .add(new TileCache.Change(key.tileStart(), p.value));
+            }
+        });
+        return changes;
     }
 
     /** Adds the offsets that are higher than the stored ones to the batch: offsets never move back. */
@@ -228,11 +246,35 @@ final class RocksDbOnlineStore implements OnlineStore {
             ViewAggregator aggregator = reader.aggregator(view);
             List<EntityTiles> out = new ArrayList<>(entities.size());
             // one iterator (one implicit snapshot) for the whole call, re-seeked per entity
-            try (RocksIterator it = db.newIterator(tiles, prefixRead)) {
+            RocksIterator it = null;
+            try {
                 for (EntityKey entity : entities) {
-                    out.add(entityTiles(it, aggregator, entity, fromTile));
+                    TileCache.Entry cached = cache == null ? null : cache.get(new TileCache.Key(view, entity));
+                    if (cached != null) {
+                        out.add(cached.view(entity, fromTile));
+                        continue;
+                    }
+                    if (it == null) {
+                        it = db.newIterator(tiles, prefixRead);
+                    }
+                    if (cache == null) {
+                        out.add(entityTiles(it, aggregator, entity, fromTile));
+                    } else {
+                        // a miss loads all of the entity's tiles, so that any window can be served from the entry
+                        long stamp = cache.stamp();
+                        EntityTiles all = entityTiles(it, aggregator, entity, TileKey.LIFETIME);
+                        TileCache.Entry loaded = new TileCache.Entry(all.lifetime(), all.tiles().toArray(new Tile[0]), all.latestEventTime());
+                        cache.offer(new TileCache.Key(view, entity), loaded, stamp);
+                        out.add(loaded.view(entity, fromTile));
+                    }
                 }
-                it.status();
+                if (it != null) {
+                    it.status();
+                }
+            } finally {
+                if (it != null) {
+                    it.close();
+                }
             }
             return out;
         } catch (RocksDBException e) {
@@ -357,6 +399,9 @@ final class RocksDbOnlineStore implements OnlineStore {
                 if (wb.count() > 0) {
                     db.write(write, wb);
                 }
+            }
+            if (removed > 0 && cache != null) {
+                cache.clear();
             }
             return removed;
         } catch (RocksDBException e) {

@@ -13,10 +13,24 @@ public sealed interface OnlineStoreConfig {
         return new RocksDb(DEFAULT_ROCKSDB_PATH);
     }
 
-    /** {@code {type: rocksdb, path: ./data/online}}: embedded, the default. */
-    record RocksDb(Path path) implements OnlineStoreConfig {
+    /** The default of {@code cache_tiles}: decoded tiles kept in memory, a few hundred bytes each. */
+    long DEFAULT_CACHE_TILES = 200_000;
+
+    /**
+     * {@code {type: rocksdb, path: ./data/online, cache_tiles: 200000}}: embedded, the default.
+     *
+     * @param cacheTiles how many decoded tiles of recently read entities to keep in memory (0: none)
+     */
+    record RocksDb(Path path, long cacheTiles) implements OnlineStoreConfig {
         public RocksDb {
             Objects.requireNonNull(path, "path");
+            if (cacheTiles < 0) {
+                throw new IllegalArgumentException("cache_tiles must not be negative, got " + cacheTiles);
+            }
+        }
+
+        public RocksDb(Path path) {
+            this(path, DEFAULT_CACHE_TILES);
         }
     }
 

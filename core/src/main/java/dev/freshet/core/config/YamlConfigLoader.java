@@ -45,7 +45,7 @@ final class YamlConfigLoader {
     private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "partitions", "replication_factor");
     private static final List<String> STREAMS_KEYS = List.of("commit_interval", "threads", "state_dir", "max_clock_skew", "grace");
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
-    private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri");
+    private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri", "cache_tiles");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
     private static final List<String> OFFLINE_KEYS = List.of("path");
     private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes");
@@ -225,6 +225,7 @@ final class YamlConfigLoader {
         }
         if ("redis".equals(type)) {
             onlyFor(in, s, "path", "rocksdb", "redis");
+            onlyFor(in, s, "cache_tiles", "rocksdb", "redis");
             String uri = in.required(s, "uri", " (where Redis listens, e.g. uri: redis://127.0.0.1:6379)");
             URI parsed = uri == null ? null : redisUri(uri);
             if (uri != null && parsed == null) {
@@ -234,7 +235,10 @@ final class YamlConfigLoader {
             return parsed == null ? OnlineStoreConfig.defaults() : new OnlineStoreConfig.Redis(parsed);
         }
         onlyFor(in, s, "uri", "redis", type == null ? "rocksdb, the default" : "rocksdb");
-        return new OnlineStoreConfig.RocksDb(in.path(s, "path", OnlineStoreConfig.DEFAULT_ROCKSDB_PATH));
+        String cache = in.string(s, "cache_tiles");
+        long cacheTiles = cache != null && cache.trim().equals("0")
+                ? 0 : in.positiveInt(s, "cache_tiles", (int) OnlineStoreConfig.DEFAULT_CACHE_TILES, 100_000_000);
+        return new OnlineStoreConfig.RocksDb(in.path(s, "path", OnlineStoreConfig.DEFAULT_ROCKSDB_PATH), cacheTiles);
     }
 
     private static void onlyFor(NodeReader in, Entries s, String key, String itsType, String thisType) {
