@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  * throughputs are lower bounds of what the server alone would do.
  *
  * <pre>
- * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.lookup.LookupHttpBenchmark [seconds per run, default 20]
+ * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.lookup.LookupHttpBenchmark [seconds per run, default 20] [backends, default rocksdb,redis]
  * </pre>
  */
 public final class LookupHttpBenchmark {
@@ -75,6 +75,7 @@ public final class LookupHttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        List<String> backends = args.length > 1 ? List.of(args[1].split(",")) : List.of("rocksdb", "redis");
         Path dir = Files.createTempDirectory("freshet-bench-http-");
         List<Row> rows = new ArrayList<>();
         double redisGet;
@@ -95,7 +96,7 @@ public final class LookupHttpBenchmark {
             System.out.printf(Locale.ROOT, "anchor: redis-benchmark -t get -c %d -P 1: %,.0f GET/s (runs: %s)%n", CONNECTIONS, redisGet,
                     Arrays.stream(gets).mapToObj(g -> String.format(Locale.ROOT, "%,.0f", g)).collect(Collectors.joining(", ")));
 
-            for (String backend : List.of("rocksdb", "redis")) {
+            for (String backend : backends) {
                 String settings = backend.equals("redis") ? LookupData.redis(redis) : LookupData.rocksDb(dir.resolve("online"));
                 FreshetConfig example = LookupData.exampleConfig(settings);
                 FreshetConfig config = new FreshetConfig(example.project(), example.kafka(), example.streams(), example.onlineStore(),
