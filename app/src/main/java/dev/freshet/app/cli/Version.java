@@ -11,7 +11,12 @@ public final class Version implements IVersionProvider {
     }
 
     static String line() {
-        return "freshet " + orDev(Version.class.getPackage().getImplementationVersion());
+        return "freshet " + current();
+    }
+
+    /** The version alone: {@code 0.1.0-SNAPSHOT}, or {@code dev}. */
+    static String current() {
+        return orDev(Version.class.getPackage().getImplementationVersion());
     }
 
     static String orDev(String implementationVersion) {

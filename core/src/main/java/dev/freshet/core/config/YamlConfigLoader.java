@@ -47,7 +47,8 @@ final class YamlConfigLoader {
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
     private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri", "cache_tiles");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
-    private static final List<String> OFFLINE_KEYS = List.of("path");
+    private static final List<String> OFFLINE_KEYS = List.of("path", "flush_interval", "flight");
+    private static final List<String> FLIGHT_KEYS = List.of("host", "port");
     private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes");
 
     /** Kafka Streams application ids allow these characters, and the project prefixes them. */
@@ -100,8 +101,7 @@ final class YamlConfigLoader {
         StreamsConfig streams = streams(in, top);
         OnlineStoreConfig online = onlineStore(in, top);
         Entries offlineEntries = in.mapping(top, "offline_store", OFFLINE_KEYS);
-        OfflineStoreConfig offline = offlineEntries == null ? OfflineStoreConfig.defaults()
-                : new OfflineStoreConfig(in.path(offlineEntries, "path", OfflineStoreConfig.DEFAULT_PATH));
+        OfflineStoreConfig offline = offlineEntries == null ? OfflineStoreConfig.defaults() : offlineStore(in, offlineEntries);
         Entries apiEntries = in.mapping(top, "api", API_KEYS);
         ApiConfig api = apiEntries == null ? ApiConfig.defaults() : api(in, apiEntries);
         DefinitionsReader.Parts parts = DefinitionsReader.read(in, top);
@@ -195,6 +195,24 @@ final class YamlConfigLoader {
                 in.port(a, "port", ApiConfig.DEFAULT_PORT),
                 in.positiveInt(a, "max_entities", ApiConfig.DEFAULT_MAX_ENTITIES, 1_000_000),
                 in.positiveInt(a, "max_request_bytes", ApiConfig.DEFAULT_MAX_REQUEST_BYTES, 1 << 30));
+    }
+
+    private static OfflineStoreConfig offlineStore(NodeReader in, Entries o) {
+        Duration flush = in.duration(o, "flush_interval");
+        if (flush != null && flush.isZero()) {
+            in.problem(o.pathOf("flush_interval"), "0", "must be positive (30s is the default; shorter makes fresher, smaller files)");
+            flush = null;
+        }
+        Entries flight = in.mapping(o, "flight", FLIGHT_KEYS);
+        String host = flight == null ? null : in.string(flight, "host");
+        if (host != null && !HOST.matcher(host.trim()).matches()) {
+            in.problem(flight.pathOf("host"), host, "is not a host name or IP address (e.g. 127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
+            host = null;
+        }
+        return new OfflineStoreConfig(in.path(o, "path", OfflineStoreConfig.DEFAULT_PATH),
+                flush == null ? OfflineStoreConfig.DEFAULT_FLUSH_INTERVAL : flush,
+                host == null ? OfflineStoreConfig.DEFAULT_FLIGHT_HOST : host.trim(),
+                flight == null ? OfflineStoreConfig.DEFAULT_FLIGHT_PORT : in.port(flight, "port", OfflineStoreConfig.DEFAULT_FLIGHT_PORT));
     }
 
     private static boolean brokers(String servers) {

@@ -85,6 +85,10 @@ final class DefinitionValidator {
             }
             for (Field f : s.schema().fields()) {
                 checkName(path + ".schema." + f.name(), f.name());
+                if (f.name().startsWith(Schema.RESERVED_PREFIX)) {
+                    problem(path + ".schema." + f.name(), null, "starts with '" + Schema.RESERVED_PREFIX
+                            + "', which is reserved for the columns the offline store adds to archived events (rename the field)");
+                }
             }
             s.schema().find(s.timestampField()).ifPresentOrElse(
                     f -> {

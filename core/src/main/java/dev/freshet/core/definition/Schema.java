@@ -12,6 +12,12 @@ import java.util.Optional;
  */
 public record Schema(List<Field> fields) {
 
+    /**
+     * Field names may not start with this: the offline store adds its own columns to archived
+     * events under it (event time, Kafka partition and offset).
+     */
+    public static final String RESERVED_PREFIX = "_freshet_";
+
     public Schema {
         fields = List.copyOf(Objects.requireNonNull(fields, "fields"));
         Map<String, Integer> seen = new HashMap<>();

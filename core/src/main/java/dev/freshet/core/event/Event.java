@@ -234,6 +234,22 @@ public final class Event {
             return this;
         }
 
+        /**
+         * Sets a non-string field without boxing: the value of a long or timestamp, the IEEE bits of
+         * a double ({@link Double#doubleToRawLongBits}), 1 or 0 for a boolean (see {@link Event#getBits}).
+         *
+         * @throws IllegalArgumentException when the field is a string field
+         */
+        public Builder setBits(int position, long bits) {
+            Field f = schema.field(position);
+            if (f.type() == FieldType.STRING) {
+                throw new IllegalArgumentException("field '" + f.name() + "' is a string; set it with set(position, value)");
+            }
+            primitives[position] = f.type() == FieldType.BOOLEAN ? (bits != 0 ? 1 : 0) : bits;
+            nulls[position] = false;
+            return this;
+        }
+
         private static InvalidInputException wrongType(Field f, Object value) {
             return new InvalidInputException("field '" + f.name() + "' is " + f.type().yamlName() + ", not "
                     + value.getClass().getSimpleName() + " (value: " + value + ")");

@@ -92,6 +92,29 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void theOfflineStoreTakesAFlushIntervalAndAFlightEndpoint() {
+        FreshetConfig config = FreshetConfig.parse("""
+                project: shop
+                offline_store: {path: /srv/archive, flush_interval: 5s, flight: {host: 0.0.0.0, port: 9815}}
+                """, "f.yaml");
+
+        assertThat(config.offlineStore()).isEqualTo(new OfflineStoreConfig(Path.of("/srv/archive"), Duration.ofSeconds(5), "0.0.0.0", 9815));
+    }
+
+    @Test
+    void badOfflineStoreSettingsNameTheField() {
+        assertThatThrownBy(() -> FreshetConfig.parse("""
+                project: shop
+                offline_store: {flush_interval: 0s, flight: {host: "a b", port: 70000, tls: true}}
+                """, "f.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offline_store.flush_interval: \"0\" must be positive")
+                .hasMessageContaining("offline_store.flight.host: \"a b\" is not a host name")
+                .hasMessageContaining("offline_store.flight.port: \"70000\" is not a valid port")
+                .hasMessageContaining("offline_store.flight.tls");
+    }
+
+    @Test
     void aSourceDefaultsToJsonOnATopicNamedAfterIt() {
         FreshetConfig config = FreshetConfig.parse("""
                 project: shop

@@ -116,6 +116,15 @@ class DefinitionValidatorTest {
     }
 
     @Test
+    void fieldNamesMustNotUseTheArchivesReservedPrefix() {
+        sources.add(source("odd", "ts", new Field("ts", FieldType.LONG), new Field("_freshet_offset", FieldType.LONG)));
+
+        assertThat(validate()).containsExactly(
+                new Problem("sources[1].schema._freshet_offset", null, "starts with '_freshet_', which is reserved for the columns"
+                        + " the offline store adds to archived events (rename the field)"));
+    }
+
+    @Test
     void theTimestampFieldMustBeATimestampOrLongOfTheSchema() {
         sources.add(source("a", "when", new Field("ts", FieldType.TIMESTAMP)));
         sources.add(source("b", "ts", new Field("ts", FieldType.STRING)));

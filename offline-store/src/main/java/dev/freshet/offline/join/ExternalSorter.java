@@ -1,0 +1,432 @@
+package dev.freshet.offline.join;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Sorts records {@code (key, a, b, c, payload)} by {@code key} ({@link String#compareTo}, the order of
+ * sorted archive files), then {@code a}, {@code b}, {@code c}, within a heap budget.
+ *
+ * <p>Records are buffered in columns (primitive arrays and one byte arena for the payloads, so
+ * there is no object per record for the collector to trace) and each distinct key is stored once.
+ * When the buffer would outgrow the budget it is sorted and written to a run file in the spill
+ * directory; {@link #sorted} merges the runs (k-way, one record of each run in memory). Sorting
+ * needs no string comparison per record: the distinct keys are sorted once, records are placed by
+ * key rank (a counting sort), then each key's records are merge-sorted by (a, b, c), which is near
+ * linear since events and spine rows arrive roughly in time order.
+ *
+ * <p>The sorted result can be read any number of times. {@link #close} deletes every run file
+ * (idempotent; also call it on failure). Not thread-safe.
+ */
+final class ExternalSorter implements AutoCloseable {
+
+    /** Heap per buffered record: group, a, b, c, payload end (4 + 24 + 4), sort index and scratch (8). */
+    private static final long RECORD_BYTES = 40;
+    /** Rough heap cost of a distinct key besides its characters (the string, its map entry, its bytes). */
+    private static final long KEY_OVERHEAD = 112;
+    private static final int INITIAL_RECORDS = 16;
+
+    private final String what;
+    private final long budgetBytes;
+    private final Path spillDirectory;
+    private final List<Path> runs = new ArrayList<>();
+    private final Map<String, Integer> groups = new HashMap<>();
+    private final List<String> groupKeys = new ArrayList<>();
+    private long keyBytes;
+    private int size;
+    private int[] group = new int[INITIAL_RECORDS];
+    private long[] as = new long[INITIAL_RECORDS];
+    private long[] bs = new long[INITIAL_RECORDS];
+    private long[] cs = new long[INITIAL_RECORDS];
+    private int[] payloadEnd = new int[INITIAL_RECORDS];
+    private byte[] arena = new byte[256];
+    private int[] order;
+    private long count;
+    private int spilled;
+    private boolean finished;
+    private boolean closed;
+
+    /**
+     * @param what           what is sorted, for file names and error messages ("events of clicks")
+     * @param budgetBytes    the heap the buffered records may take before they are spilled
+     * @param spillDirectory where run files go
+     */
+    ExternalSorter(String what, long budgetBytes, Path spillDirectory) {
+        this.what = what;
+        this.budgetBytes = budgetBytes;
+        this.spillDirectory = spillDirectory;
+    }
+
+    /** Adds a record; the payload (null: empty) is copied. */
+    void add(String key, long a, long b, long c, byte[] payload) {
+        add(key, a, b, c, payload, payload == null ? 0 : payload.length);
+    }
+
+    /** Adds a record whose payload is {@code payload[0, length)}, copied. */
+    void add(String key, long a, long b, long c, byte[] payload, int length) {
+        if (finished || closed) {
+            throw new IllegalStateException("the sorter of " + what + " no longer accepts records");
+        }
+        if (size == as.length) {
+            if (footprint() + as.length * RECORD_BYTES > budgetBytes) {
+                spill();
+            } else {
+                growRecords();
+            }
+        }
+        int start = size == 0 ? 0 : payloadEnd[size - 1];
+        if (start + length > arena.length) {
+            if (footprint() + arena.length > budgetBytes && size > 0) {
+                spill();
+                start = 0;
+            }
+            if (start + length > arena.length) {
+                arena = Arrays.copyOf(arena, Math.max(start + length, arena.length * 2));
+            }
+        }
+        Integer g = groups.get(key);
+        if (g == null) {
+            g = groupKeys.size();
+            groups.put(key, g);
+            groupKeys.add(key);
+            keyBytes += KEY_OVERHEAD + 3L * key.length();
+        }
+        group[size] = g;
+        as[size] = a;
+        bs[size] = b;
+        cs[size] = c;
+        if (length > 0) {
+            System.arraycopy(payload, 0, arena, start, length);
+        }
+        payloadEnd[size] = start + length;
+        size++;
+        count++;
+    }
+
+    private long footprint() {
+        return as.length * RECORD_BYTES + arena.length + keyBytes;
+    }
+
+    private void growRecords() {
+        int n = as.length * 2;
+        group = Arrays.copyOf(group, n);
+        as = Arrays.copyOf(as, n);
+        bs = Arrays.copyOf(bs, n);
+        cs = Arrays.copyOf(cs, n);
+        payloadEnd = Arrays.copyOf(payloadEnd, n);
+    }
+
+    /** Records added so far. */
+    long count() {
+        return count;
+    }
+
+    /** Run files written so far (deleted or not). */
+    int runCount() {
+        return spilled;
+    }
+
+    /**
+     * The records in order. The first call ends adding; every call starts a new cursor over the
+     * same records (close each cursor).
+     */
+    RecordCursor sorted() {
+        if (closed) {
+            throw new IllegalStateException("the sorter of " + what + " is closed");
+        }
+        if (!finished) {
+            finished = true;
+            if (runs.isEmpty()) {
+                sortBuffer();
+            } else {
+                spill();
+                // everything is on disk now: give the buffer's memory back to the join's other parts
+                group = new int[0];
+                as = bs = cs = new long[0];
+                payloadEnd = new int[0];
+                arena = new byte[0];
+            }
+        }
+        return runs.isEmpty() ? new BufferCursor() : new MergeCursor(runs);
+    }
+
+    /** Sets {@link #order} to the buffered records' sorted positions. */
+    private void sortBuffer() {
+        int groupCount = groupKeys.size();
+        Integer[] byKey = new Integer[groupCount];
+        for (int g = 0; g < groupCount; g++) {
+            byKey[g] = g;
+        }
+        Arrays.sort(byKey, (x, y) -> groupKeys.get(x).compareTo(groupKeys.get(y)));
+        int[] rank = new int[groupCount];
+        for (int r = 0; r < groupCount; r++) {
+            rank[byKey[r]] = r;
+        }
+        int[] start = new int[groupCount + 1];
+        for (int i = 0; i < size; i++) {
+            start[rank[group[i]] + 1]++;
+        }
+        for (int g = 0; g < groupCount; g++) {
+            start[g + 1] += start[g];
+        }
+        order = new int[size];
+        int[] next = Arrays.copyOf(start, groupCount);
+        for (int i = 0; i < size; i++) {
+            order[next[rank[group[i]]]++] = i;
+        }
+        int[] scratch = new int[size];
+        for (int g = 0; g < groupCount; g++) {
+            mergeSort(order, scratch, start[g], start[g + 1]);
+        }
+    }
+
+    private boolean less(int x, int y) {
+        if (as[x] != as[y]) {
+            return as[x] < as[y];
+        }
+        if (bs[x] != bs[y]) {
+            return bs[x] < bs[y];
+        }
+        return cs[x] < cs[y];
+    }
+
+    /** Stable merge sort of {@code idx[lo, hi)} by (a, b, c); linear on ordered input. */
+    private void mergeSort(int[] idx, int[] scratch, int lo, int hi) {
+        if (hi - lo < 24) {
+            for (int i = lo + 1; i < hi; i++) {
+                int v = idx[i];
+                int j = i - 1;
+                while (j >= lo && less(v, idx[j])) {
+                    idx[j + 1] = idx[j];
+                    j--;
+                }
+                idx[j + 1] = v;
+            }
+            return;
+        }
+        int mid = (lo + hi) >>> 1;
+        mergeSort(idx, scratch, lo, mid);
+        mergeSort(idx, scratch, mid, hi);
+        if (!less(idx[mid], idx[mid - 1])) {
+            return;
+        }
+        System.arraycopy(idx, lo, scratch, lo, hi - lo);
+        int i = lo;
+        int j = mid;
+        for (int k = lo; k < hi; k++) {
+            if (j >= hi || i < mid && !less(scratch[j], scratch[i])) {
+                idx[k] = scratch[i++];
+            } else {
+                idx[k] = scratch[j++];
+            }
+        }
+    }
+
+    private void spill() {
+        if (size == 0) {
+            return;
+        }
+        sortBuffer();
+        Path run;
+        try {
+            Files.createDirectories(spillDirectory);
+            run = Files.createTempFile(spillDirectory, "freshet-join-", ".run");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a spill file for " + what + " in " + spillDirectory + ": " + e.getMessage(), e);
+        }
+        runs.add(run);
+        spilled++;
+        byte[][] encodedKeys = new byte[groupKeys.size()][];
+        try (RunFile.Writer out = new RunFile.Writer(run)) {
+            for (int k = 0; k < size; k++) {
+                int i = order[k];
+                byte[] key = encodedKeys[group[i]];
+                if (key == null) {
+                    key = groupKeys.get(group[i]).getBytes(StandardCharsets.UTF_8);
+                    encodedKeys[group[i]] = key;
+                }
+                int from = i == 0 ? 0 : payloadEnd[i - 1];
+                out.write(key, as[i], bs[i], cs[i], arena, from, payloadEnd[i] - from);
+            }
+        }
+        size = 0;
+        order = null;
+        groups.clear();
+        groupKeys.clear();
+        keyBytes = 0;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        size = 0;
+        group = null;
+        as = bs = cs = null;
+        payloadEnd = null;
+        arena = null;
+        order = null;
+        UncheckedIOException failure = null;
+        for (Path run : runs) {
+            try {
+                Files.deleteIfExists(run);
+            } catch (IOException e) {
+                failure = new UncheckedIOException("cannot delete spill file " + run + ": " + e.getMessage(), e);
+            }
+        }
+        runs.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The sorted buffer, when nothing was spilled. */
+    private final class BufferCursor implements RecordCursor {
+        private int next;
+        private int current = -1;
+
+        @Override
+        public boolean next() {
+            if (next == size) {
+                return false;
+            }
+            current = order[next++];
+            return true;
+        }
+
+        @Override
+        public String key() {
+            return groupKeys.get(group[current]);
+        }
+
+        @Override
+        public long a() {
+            return as[current];
+        }
+
+        @Override
+        public long b() {
+            return bs[current];
+        }
+
+        @Override
+        public long c() {
+            return cs[current];
+        }
+
+        @Override
+        public byte[] payload() {
+            return arena;
+        }
+
+        @Override
+        public int payloadOffset() {
+            return current == 0 ? 0 : payloadEnd[current - 1];
+        }
+
+        @Override
+        public int payloadLength() {
+            return payloadEnd[current] - payloadOffset();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class MergeCursor implements RecordCursor {
+        private final PriorityQueue<RunFile.Reader> queue = new PriorityQueue<>(ExternalSorter::compare);
+        private final List<RunFile.Reader> readers = new ArrayList<>();
+        private RunFile.Reader head;
+
+        MergeCursor(List<Path> runs) {
+            try {
+                for (Path run : runs) {
+                    RunFile.Reader r = new RunFile.Reader(run);
+                    readers.add(r);
+                    if (r.advance()) {
+                        queue.add(r);
+                    }
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean next() {
+            if (head != null && head.advance()) {
+                queue.add(head);
+            }
+            head = queue.poll();
+            return head != null;
+        }
+
+        @Override
+        public String key() {
+            return head.key();
+        }
+
+        @Override
+        public long a() {
+            return head.a();
+        }
+
+        @Override
+        public long b() {
+            return head.b();
+        }
+
+        @Override
+        public long c() {
+            return head.c();
+        }
+
+        @Override
+        public byte[] payload() {
+            return head.payload();
+        }
+
+        @Override
+        public int payloadOffset() {
+            return 0;
+        }
+
+        @Override
+        public int payloadLength() {
+            return head.payloadLength();
+        }
+
+        @Override
+        public void close() {
+            readers.forEach(RunFile.Reader::close);
+            readers.clear();
+            queue.clear();
+        }
+    }
+
+    private static int compare(RunFile.Reader x, RunFile.Reader y) {
+        int c = x.key().compareTo(y.key());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(x.a(), y.a());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(x.b(), y.b());
+        return c != 0 ? c : Long.compare(x.c(), y.c());
+    }
+}

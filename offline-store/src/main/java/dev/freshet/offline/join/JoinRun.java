@@ -1,0 +1,231 @@
+package dev.freshet.offline.join;
+
+import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.offline.archive.ArchivedFile;
+import dev.freshet.offline.arrow.EventColumns;
+import dev.freshet.offline.arrow.ParquetFiles;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One run of a point-in-time join: {@link #prepare} reads and sorts the spine and joins every source
+ * into row-ordered results; {@link #batches} then yields the output. Holds spill files and native
+ * scans until {@link #close} (idempotent), which also runs on failure. Not thread-safe.
+ *
+ * <p>The memory budget is split: a quarter for the sorted spine, a quarter for the results (shared
+ * by the sources), half for the events being sorted (one source at a time).
+ */
+final class JoinRun implements AutoCloseable {
+
+    private final PointInTimeJoin config;
+    private final TrainingSetRequest request;
+    private final BufferAllocator allocator;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<ExternalSorter> sorters = new ArrayList<>();
+    private final List<ExternalSorter> results = new ArrayList<>();
+    private final List<ArchivedFile> filesRead = new ArrayList<>();
+    private JoinPlan plan;
+    private SpineFile spine;
+    private Schema schema;
+    private long spineRows;
+    private long eventsRead;
+    private long minTimestamp = Long.MAX_VALUE;
+    private long maxTimestamp = Long.MIN_VALUE;
+    private boolean closed;
+
+    JoinRun(PointInTimeJoin config, TrainingSetRequest request) {
+        this.config = config;
+        this.request = request;
+        this.allocator = config.allocator();
+    }
+
+    /** Validates the request, then reads, sorts and joins; afterwards {@link #schema} and {@link #batches} are ready. */
+    void prepare() {
+        spine = SpineFile.of(request.spine());
+        Schema spineSchema = spine.schema(allocator);
+        SpineFile.column(spineSchema, spine.path(), request.entityColumn(), "entity");
+        SpineFile.column(spineSchema, spine.path(), request.timestampColumn(), "timestamp");
+        plan = JoinPlan.of(config.definitions(), request);
+        List<Field> fields = new ArrayList<>(spineSchema.getFields());
+        Set<String> names = new HashSet<>();
+        fields.forEach(f -> names.add(f.getName()));
+        for (JoinPlan.Column c : plan.columns()) {
+            if (!names.add(c.name())) {
+                throw new InvalidInputException("feature '" + c.ref() + "' would be column '" + c.name() + "', which the spine "
+                        + spine.path() + " already has (rename the spine column" + (request.fullFeatureNames() ? ")" : ", or set full_feature_names)"));
+            }
+            fields.add(Field.nullable(c.name(), c.kind().arrowType()));
+        }
+        schema = new Schema(fields);
+
+        long budget = config.memoryBudget();
+        ExternalSorter sortedSpine = sorter("the spine", budget / 4);
+        readSpine(sortedSpine);
+        for (JoinPlan.SourcePlan source : plan.sources()) {
+            ExternalSorter out = sorter("the results of source '" + source.source().name() + "'", budget / 4 / plan.sources().size());
+            results.add(out);
+            ExternalSorter unsorted = sorter("the events of source '" + source.source().name() + "'", budget / 2);
+            try (EventStream events = events(source, unsorted); RecordCursor sortedRows = sortedSpine.sorted()) {
+                config.progress().phase("joining " + source.source().name(), spineRows);
+                SourceJoin.run(plan, source, sortedRows, events, out, config.progress());
+            }
+            // frees its memory and spill files before the next source
+            unsorted.close();
+        }
+        sortedSpine.close();
+    }
+
+    private ExternalSorter sorter(String what, long budget) {
+        ExternalSorter s = new ExternalSorter(what, Math.max(1, budget), config.spillDirectory());
+        sorters.add(s);
+        return s;
+    }
+
+    private void readSpine(ExternalSorter out) {
+        config.progress().phase("reading spine", -1);
+        try (SpineFile.Scan scan = spine.scan(allocator, Optional.of(new String[]{request.entityColumn(), request.timestampColumn()}))) {
+            while (scan.next()) {
+                VectorSchemaRoot root = scan.root();
+                FieldVector entity = root.getVector(request.entityColumn());
+                FieldVector time = root.getVector(request.timestampColumn());
+                int n = root.getRowCount();
+                for (int r = 0; r < n; r++) {
+                    long number = spineRows + 1;
+                    String key = spine.entity(entity, r, number);
+                    long t = spine.timestamp(time, r, number);
+                    minTimestamp = Math.min(minTimestamp, t);
+                    maxTimestamp = Math.max(maxTimestamp, t);
+                    out.add(key, t, spineRows, 0, null);
+                    spineRows++;
+                }
+                config.progress().advance(n);
+            }
+        }
+    }
+
+    /** The source's events in order: sorted files merged as they are, the others through an external sort. */
+    private EventStream events(JoinPlan.SourcePlan source, ExternalSorter unsorted) {
+        List<ArchivedFile> files = config.archive().files(source.source());
+        long total = files.stream().mapToLong(ArchivedFile::rows).sum();
+        config.progress().phase("sorting events of " + source.source().name(), total);
+        List<EventStream> streams = new ArrayList<>();
+        try {
+            for (ArchivedFile file : files) {
+                filesRead.add(file);
+                if (file.rows() == 0) {
+                    // an empty partition: nothing to open (Arrow Dataset does not even write such files)
+                    continue;
+                }
+                if (file.sorted()) {
+                    streams.add(EventStream.ofSortedFile(allocator, file.path(), source.scanColumns(),
+                            new EventColumns(source.layout(), source.keyField())));
+                    eventsRead += file.rows();
+                    config.progress().advance(file.rows());
+                    continue;
+                }
+                EventColumns columns = new EventColumns(source.layout(), source.keyField());
+                FieldEncoder encoder = new FieldEncoder(source.source().schema(), source.fields());
+                try (ParquetFiles.Scan scan = ParquetFiles.scan(allocator, List.of(file.path()), Optional.of(source.scanColumns()),
+                        ParquetFiles.DEFAULT_BATCH_ROWS)) {
+                    while (scan.next()) {
+                        columns.bind(scan.root());
+                        encoder.bind(scan.root());
+                        int n = columns.rowCount();
+                        for (int r = 0; r < n; r++) {
+                            encoder.encode(r);
+                            unsorted.add(columns.entity(r), columns.eventTime(r), columns.partition(r), columns.offset(r),
+                                    encoder.buffer(), encoder.length());
+                        }
+                        eventsRead += n;
+                        config.progress().advance(n);
+                    }
+                }
+            }
+            streams.add(EventStream.sorted(unsorted.sorted(), source.source().schema(), source.fields()));
+        } catch (RuntimeException e) {
+            streams.forEach(EventStream::close);
+            throw e;
+        }
+        return EventStream.merge(streams);
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    /** The output batches; call once, after {@link #prepare}. */
+    OutputBatches batches() {
+        List<RecordCursor> cursors = new ArrayList<>();
+        for (ExternalSorter s : results) {
+            RecordCursor c = s.sorted();
+            resources.add(c);
+            cursors.add(c);
+        }
+        OutputBatches out = new OutputBatches(allocator, plan, schema, spine, cursors);
+        resources.add(out);
+        return out;
+    }
+
+    long spineRows() {
+        return spineRows;
+    }
+
+    long eventsRead() {
+        return eventsRead;
+    }
+
+    List<ArchivedFile> filesRead() {
+        return filesRead;
+    }
+
+    long minTimestamp() {
+        return minTimestamp;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    int spillFiles() {
+        return sorters.stream().mapToInt(ExternalSorter::runCount).sum();
+    }
+
+    JoinPlan plan() {
+        return plan;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (AutoCloseable r : resources.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                failure = failure == null ? new IllegalStateException("cannot release the join's resources: " + e.getMessage(), e) : failure;
+            }
+        }
+        for (ExternalSorter s : sorters) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

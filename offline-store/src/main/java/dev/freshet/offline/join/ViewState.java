@@ -1,0 +1,179 @@
+package dev.freshet.offline.join;
+
+import dev.freshet.core.aggregate.FeatureValue;
+import dev.freshet.core.aggregate.Tile;
+import dev.freshet.core.aggregate.ViewAggregator;
+import dev.freshet.core.event.Event;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The tiles of one view for the entity being joined, fed its events in event-time order and asked
+ * for values at non-decreasing spine times.
+ *
+ * <p>Tiles must be built as the streaming path builds them, events added in log order
+ * ((partition, offset)) — floating-point sums and ties of last/first depend on it. Events arrive in
+ * time order, so the events of the open tile (the latest one) are kept with their log position:
+ * while they also arrive in log order (the usual case) they go straight into a live tile; when one
+ * arrives out of log order the tile is rebuilt from the kept events sorted by log position, when
+ * it is read or sealed. The open tile at evaluation holds only events before the spine time (the
+ * join adds only those), so it is exactly the head tile {@code evaluate} wants.
+ *
+ * <p>Complete tiles are kept while they lie in the longest requested window; older ones are
+ * folded, oldest first, into one lifetime tile when a lifetime feature is requested (dropped
+ * otherwise). The lifetime tile keeps the start of its oldest tile, which lies before every
+ * window, so windowed features skip it; tiles are passed to {@code evaluate} oldest first, so the
+ * merge order is the one of evaluating every tile. Not thread-safe.
+ */
+final class ViewState {
+
+    private final JoinPlan.ViewPlan plan;
+    private final ViewAggregator aggregator;
+    private final ArrayDeque<Tile> complete = new ArrayDeque<>();
+    private Tile lifetime;
+    private long openStart = Long.MIN_VALUE;
+    private Tile openTile;
+    private final List<Event> openEvents = new ArrayList<>();
+    private long[] openOrder = new long[32];
+    private boolean inLogOrder = true;
+    private Tile[] buffer = new Tile[8];
+
+    ViewState(JoinPlan.ViewPlan plan) {
+        this.plan = plan;
+        this.aggregator = plan.aggregator();
+    }
+
+    JoinPlan.ViewPlan plan() {
+        return plan;
+    }
+
+    /** Forgets everything: the next entity begins. */
+    void reset() {
+        complete.clear();
+        lifetime = null;
+        openStart = Long.MIN_VALUE;
+        openTile = null;
+        openEvents.clear();
+        inLogOrder = true;
+    }
+
+    /** Adds the entity's next event in time order. */
+    void add(Event event, int partition, long offset) {
+        long start = aggregator.tileStart(event.timestamp());
+        if (start != openStart) {
+            seal();
+            // every later spine time is after this event, so tiles this old have left every window already
+            evict(start - plan.maxWindow());
+            openStart = start;
+            openTile = aggregator.newTile(start);
+        }
+        int n = openEvents.size();
+        if (openOrder.length < 2 * (n + 1)) {
+            openOrder = Arrays.copyOf(openOrder, openOrder.length * 2);
+        }
+        openOrder[2 * n] = partition;
+        openOrder[2 * n + 1] = offset;
+        openEvents.add(event);
+        if (inLogOrder && n > 0 && compareLog(n - 1, n) > 0) {
+            inLogOrder = false;
+        }
+        if (inLogOrder) {
+            aggregator.add(openTile, event);
+        }
+    }
+
+    private int compareLog(int i, int j) {
+        int c = Long.compare(openOrder[2 * i], openOrder[2 * j]);
+        return c != 0 ? c : Long.compare(openOrder[2 * i + 1], openOrder[2 * j + 1]);
+    }
+
+    /** The open tile: built live, or rebuilt in log order from the kept events (which are then kept in that order). */
+    private Tile openTile() {
+        if (inLogOrder) {
+            return openTile;
+        }
+        int n = openEvents.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, this::compareLog);
+        List<Event> events = new ArrayList<>(n);
+        long[] positions = new long[openOrder.length];
+        Tile t = aggregator.newTile(openStart);
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            events.add(openEvents.get(i));
+            positions[2 * k] = openOrder[2 * i];
+            positions[2 * k + 1] = openOrder[2 * i + 1];
+            aggregator.add(t, openEvents.get(i));
+        }
+        openEvents.clear();
+        openEvents.addAll(events);
+        openOrder = positions;
+        openTile = t;
+        // events added from now on extend this tile live while they come in log order
+        inLogOrder = true;
+        return t;
+    }
+
+    private void seal() {
+        if (openStart == Long.MIN_VALUE) {
+            return;
+        }
+        complete.addLast(openTile());
+        openStart = Long.MIN_VALUE;
+        openTile = null;
+        openEvents.clear();
+        inLogOrder = true;
+    }
+
+    /** Folds the complete tiles that start before {@code keepFrom} into the lifetime tile (oldest first), or drops them. */
+    private void evict(long keepFrom) {
+        while (!complete.isEmpty() && complete.peekFirst().start() < keepFrom) {
+            Tile old = complete.pollFirst();
+            if (plan.lifetime()) {
+                if (lifetime == null) {
+                    lifetime = aggregator.newTile(old.start());
+                }
+                aggregator.merge(lifetime, old);
+            }
+        }
+    }
+
+    /**
+     * Evaluates the requested features at {@code t} into {@code out[slot]}: every event added is before
+     * {@code t}, and {@code t} does not decrease between calls for one entity.
+     */
+    void evaluate(long t, Object[] out) {
+        long head = aggregator.tileStart(t);
+        if (openStart != Long.MIN_VALUE && openStart < head) {
+            seal();
+        }
+        evict(head - plan.maxWindow());
+        int n = complete.size() + 2;
+        if (buffer.length < n) {
+            buffer = new Tile[Math.max(n, buffer.length * 2)];
+        }
+        int count = 0;
+        if (lifetime != null) {
+            buffer[count++] = lifetime;
+        }
+        for (Tile tile : complete) {
+            buffer[count++] = tile;
+        }
+        if (openStart != Long.MIN_VALUE) {
+            buffer[count++] = openTile();
+        }
+        int[] index = plan.featureIndex();
+        int[] slot = plan.slot();
+        for (int k = 0; k < index.length; k++) {
+            FeatureValue v = aggregator.evaluate(index[k], buffer, count, t);
+            out[slot[k]] = v.value();
+        }
+        Arrays.fill(buffer, 0, count, null);
+    }
+}
