@@ -1,0 +1,86 @@
+package dev.freshet.bench.offline;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * One measurement, in a JVM of its own (started by {@link OfflineJoinBenchmark}): runs one side's
+ * query once and prints, on its last line, its wall time (the query, after {@link JoinSide#prepare};
+ * the start-up is printed apart), its peak resident set ({@code VmHWM}: the
+ * whole process, JVM and native memory of Arrow or DuckDB together) and its peak heap.
+ *
+ * <pre>
+ * java -Xmx2g [Arrow flags] -cp bench/target/benchmarks.jar dev.freshet.bench.offline.MeasuredRun
+ *      duckdb|freshet|baseline last|sum out.parquet memory-budget-bytes [workload arguments]
+ * </pre>
+ * {@code baseline} runs nothing: the footprint of the JVM alone, to read the others against.
+ */
+public final class MeasuredRun {
+
+    /** The prefix of the result line the driver parses. */
+    static final String RESULT = "RESULT ";
+
+    private MeasuredRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String side = args[0];
+        JoinSide.Query query = JoinSide.Query.valueOf(args[1].toUpperCase(Locale.ROOT));
+        Path out = Path.of(args[2]);
+        long memoryBudget = Long.parseLong(args[3]);
+        OfflineWorkload workload = OfflineWorkload.fromArgs(args, 4);
+        Files.deleteIfExists(out);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        JoinSide join = switch (side) {
+            case "duckdb" -> new DuckDbSide();
+            case "freshet" -> freshet();
+            case "baseline" -> null;
+            default -> throw new IllegalArgumentException("side must be duckdb, freshet or baseline, not " + side);
+        };
+        long start = System.nanoTime();
+        if (join != null) {
+            join.prepare(workload);
+        }
+        long prepared = System.nanoTime();
+        if (join != null) {
+            join.run(workload, query, out, memoryBudget);
+        }
+        long end = System.nanoTime();
+        System.out.printf(Locale.ROOT, RESULT + "side=%s query=%s wall_s=%.3f startup_s=%.3f rss_peak_kib=%d heap_peak_bytes=%d%n", side,
+                query.name().toLowerCase(Locale.ROOT), (end - prepared) / 1e9, (prepared - start) / 1e9, peakRssKib(), peakHeapBytes());
+    }
+
+    private static JoinSide freshet() {
+        return new FreshetJoinSide();
+    }
+
+    /** {@code VmHWM} of this process, KiB; -1 where /proc is not there. */
+    static long peakRssKib() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
+    }
+
+    /** The sum of the heap pools' peak usage: an upper bound of the peak heap used at one instant. */
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}
