@@ -29,11 +29,6 @@ final class SweepRule {
      * that is those with {@code start + tile <= tileStart(now) - horizon}.
      */
     static long lastExpiredStart(ViewAggregator aggregator, long now) {
-        FeatureView view = aggregator.view();
-        long horizon = view.longestWindow().toMillis();
-        if (view.ttl() != null) {
-            horizon = Math.max(horizon, view.ttl().toMillis());
-        }
-        return aggregator.tileStart(now) - horizon - aggregator.tileMillis();
+        return aggregator.lastExpiredStart(now);
     }
 }

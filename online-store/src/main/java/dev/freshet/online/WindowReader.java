@@ -30,6 +30,11 @@ import java.util.Objects;
  * feature merges the lifetime tile with the ordinary tiles that start after it; ordinary tiles that
  * start at or before it were folded into it and are ignored (they linger only until their tombstones
  * are applied). Windowed features never read the lifetime tile.
+ *
+ * <p>Expiry: in a view whose tiles expire ({@link ViewAggregator#tilesExpire}), an entity whose newest
+ * tile starts at or before {@link ViewAggregator#lastExpiredStart} is {@code NOT_FOUND}, exactly as after
+ * the sweeper removed its tiles, so the answer does not depend on when the sweeper last ran (and the
+ * offline join, which applies the same rule, agrees).
  */
 final class WindowReader {
 
@@ -128,6 +133,8 @@ final class WindowReader {
             fromTile = Math.min(fromTile, from);
         }
         long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
+        boolean expires = a.tilesExpire();
+        long lastExpired = a.lastExpiredStart(now);
         List<EntityTiles> found = source.getTiles(viewName, entities, fromTile);
         if (found.size() != entities.size()) {
             throw new IllegalStateException("the store returned tiles of " + found.size() + " entities for " + entities.size());
@@ -135,7 +142,8 @@ final class WindowReader {
         Tile[] buffer = new Tile[8];
         for (int e = 0; e < entities.size(); e++) {
             EntityTiles et = found.get(e);
-            if (!et.isKnown()) {
+            // an entity whose every tile has expired is unknown, whether or not the sweeper has removed them yet
+            if (!et.isKnown() || (expires && a.tileStart(et.latestEventTime()) <= lastExpired)) {
                 fill(positions, e, null, FeatureStatus.NOT_FOUND, 0, values, statuses, times);
                 continue;
             }

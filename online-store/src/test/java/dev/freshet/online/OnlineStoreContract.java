@@ -221,7 +221,7 @@ abstract class OnlineStoreContract {
         store.putTiles(batch.build());
         ViewAggregator agg = fx.aggregator("activity");
         List<FeatureRef> features = allOf("activity");
-        for (long now : new long[]{T0 + 30 * MINUTE, T0 + 63 * MINUTE + 5_000, T0 + 120 * MINUTE, T0 + 150 * MINUTE, T0 + 5 * 60 * MINUTE}) {
+        for (long now : new long[]{T0 + 30 * MINUTE, T0 + 63 * MINUTE + 5_000, T0 + 120 * MINUTE, T0 + 150 * MINUTE, T0 + 207 * MINUTE}) {
             FeatureVector v = store.read(features, users("u1"), now).getFirst();
             for (int i = 0; i < features.size(); i++) {
                 FeatureValue expected = agg.evaluate(agg.featureIndex(features.get(i).feature()), tiles, now);
@@ -230,10 +230,14 @@ abstract class OnlineStoreContract {
                 assertThat(v.eventTimestamps().get(i)).isEqualTo(expected.hasEvents() ? expected.eventTime() : 0L);
             }
         }
-        // the last lookup is hours after the last event: an empty window, a max of nothing
-        FeatureVector late = store.read(features, users("u1"), T0 + 5 * 60 * MINUTE).getFirst();
-        assertThat(late.values()).containsExactly(0L, 0.0, null);
-        assertThat(late.statuses()).containsExactly(FeatureStatus.PRESENT, FeatureStatus.PRESENT, FeatureStatus.NULL_VALUE);
+        // an hour after the last tile (at 147m) the 5-minute window is empty
+        FeatureVector late = store.read(features, users("u1"), T0 + 207 * MINUTE).getFirst();
+        assertThat(late.values().get(0)).isEqualTo(0L);
+        assertThat(late.statuses()).containsOnly(FeatureStatus.PRESENT);
+        // a minute later every tile has expired (the view's horizon is its longest window, 1h): unknown again
+        FeatureVector gone = store.read(features, users("u1"), T0 + 208 * MINUTE).getFirst();
+        assertThat(gone.values()).containsOnlyNulls();
+        assertThat(gone.statuses()).containsOnly(FeatureStatus.NOT_FOUND);
     }
 
     @Test
@@ -354,6 +358,21 @@ abstract class OnlineStoreContract {
         // a minute later the next tile of each swept view expires
         assertThat(store.sweep(now + MINUTE)).isEqualTo(2);
         assertSameTiles("activity", get("activity", "u1", TileKey.LIFETIME).tiles(), activity[3]);
+    }
+
+    @Test
+    void anEntityWhoseTilesHaveAllExpiredIsNotFoundBeforeTheSweepAsAfterIt() {
+        // recent: window 5m, ttl 10m, tile 1m; u1's newest tile starts at 109m: it expires at 120m
+        TileBatch.Builder batch = fx.put(TileBatch.builder(), "recent", "u1", tileAt("recent", "u1", 100), tileAt("recent", "u1", 109));
+        store.putTiles(batch.build());
+        List<FeatureRef> refs = List.of(ref("recent:clicks_5m"));
+        long lastKnown = T0 + 120 * MINUTE - 1;
+        long expired = T0 + 120 * MINUTE;
+
+        assertThat(store.read(refs, users("u1"), lastKnown).get(0).statuses()).containsExactly(FeatureStatus.OUTSIDE_MAX_AGE);
+        assertThat(store.read(refs, users("u1"), expired).get(0).statuses()).as("before the sweep").containsExactly(FeatureStatus.NOT_FOUND);
+        assertThat(store.sweep(expired)).isEqualTo(2);
+        assertThat(store.read(refs, users("u1"), expired).get(0).statuses()).as("after the sweep").containsExactly(FeatureStatus.NOT_FOUND);
     }
 
     // ---- errors and lifecycle

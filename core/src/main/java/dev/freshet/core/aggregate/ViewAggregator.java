@@ -160,6 +160,31 @@ public final class ViewAggregator {
         return Math.floorDiv(ts, tileMillis) * tileMillis;
     }
 
+    /**
+     * True when the view's tiles expire: it has no lifetime feature, so a tile that no window can read
+     * any more is dropped (the online store's sweeper removes it), and an entity whose every tile has
+     * expired is unknown again ({@code NOT_FOUND}). Tiles of views with lifetime features never
+     * expire: they are folded into the lifetime tile.
+     */
+    public boolean tilesExpire() {
+        return view.features().stream().noneMatch(FeatureDefinition::isLifetime);
+    }
+
+    /**
+     * The start of the newest expired tile at {@code now} (see {@link #tilesExpire}): tiles starting at or
+     * before it end at least the view's horizon (its longest window, or its ttl when longer) before the
+     * tile holding {@code now}, so no window read at or after {@code now} reads them, and the ttl part
+     * keeps an entity's latest event time, and so its {@code OUTSIDE_MAX_AGE} status, until it is
+     * older than the ttl anyway. The online store and the offline join apply the same rule.
+     */
+    public long lastExpiredStart(long now) {
+        long horizon = view.longestWindow().toMillis();
+        if (view.ttl() != null) {
+            horizon = Math.max(horizon, view.ttl().toMillis());
+        }
+        return tileStart(now) - horizon - tileMillis;
+    }
+
     /** The position of a feature in the view (and in {@link #evaluate}), or -1 when the view has none of that name. */
     public int featureIndex(String featureName) {
         return featureIndex.getOrDefault(featureName, -1);
