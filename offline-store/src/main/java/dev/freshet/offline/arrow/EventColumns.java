@@ -39,15 +39,16 @@ public final class EventColumns {
     private int rows;
 
     /**
-     * @param keyField the field holding the entity key (the join key of the entity that keys the source)
+     * @param keyField the field holding the entity key (the join key of the entity that keys the source),
+     *                 or null for an unkeyed source, whose entity key is {@code ""} as in {@link dev.freshet.core.event.EventJson}
      * @throws IllegalArgumentException when the schema has no such field
      */
     public EventColumns(ArchiveSchema layout, String keyField) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.schema = layout.source().schema();
-        this.keyField = Objects.requireNonNull(keyField, "keyField");
-        this.keyPosition = schema.indexOf(keyField);
-        if (keyPosition < 0) {
+        this.keyField = keyField;
+        this.keyPosition = keyField == null ? -1 : schema.indexOf(keyField);
+        if (keyField != null && keyPosition < 0) {
             throw new IllegalArgumentException("source '" + layout.source().name() + "' has no key field '" + keyField + "'");
         }
         this.fields = new FieldVector[schema.size()];
@@ -68,7 +69,7 @@ public final class EventColumns {
             }
             fields[i] = v;
         }
-        if (fields[keyPosition] == null) {
+        if (keyPosition >= 0 && fields[keyPosition] == null) {
             throw new CorruptDataException("archive of source '" + source.name() + "' has no key column '" + keyField + "'");
         }
         eventTime = column(root, ArchiveSchema.EVENT_TIME, TimeStampVector.class);
@@ -120,6 +121,9 @@ public final class EventColumns {
      * @throws CorruptDataException when the key is null
      */
     public String entity(int row) {
+        if (keyPosition < 0) {
+            return "";
+        }
         FieldVector v = fields[keyPosition];
         if (v.isNull(row)) {
             throw new CorruptDataException("archive of source '" + layout.source().name() + "': row " + row + " has no entity key ('"

@@ -1,0 +1,178 @@
+package dev.freshet.offline.archive;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+
+/**
+ * Merges the files of a date partition into files sorted by {@link ArchivedRow#ORDER}, so that a
+ * point-in-time join can stream a partition entity by entity.
+ *
+ * <p><b>When.</b> A partition is compacted when it has an unsorted file (one the archiver wrote) and
+ * either at least {@code minFiles} files, or a date before today (on the archiver's clock: the day is
+ * over, few events will still arrive for it). Every compaction takes all files of the partition, so
+ * its sorted files are always the outputs of one compaction, following each other in order.
+ *
+ * <p><b>How, in bounded memory.</b> Each unsorted input (at most the archiver's
+ * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
+ * sorted inputs and runs are merged streaming (one Arrow batch per input in memory) into outputs of
+ * at most {@code maxRowsPerOutput} rows, in order: output {@code i} holds rows before those of
+ * output {@code i + 1}, and their sequence numbers ascend. Then one manifest write replaces the
+ * inputs by the outputs, and the inputs are deleted. A crash at any step leaves either the old
+ * manifest (outputs and runs are orphans) or the new one (inputs are orphans); the next open
+ * deletes the orphans. Offsets never change.
+ *
+ * <p>Runs on the archiver's thread, between flushes, so that a source's manifest has one writer.
+ */
+final class Compactor {
+
+    private static final Logger log = LoggerFactory.getLogger(Compactor.class);
+
+    private final int minFiles;
+    private final long maxRowsPerOutput;
+
+    Compactor(int minFiles, long maxRowsPerOutput) {
+        this.minFiles = minFiles;
+        this.maxRowsPerOutput = maxRowsPerOutput;
+    }
+
+    /** The date partitions ({@code date=YYYY-MM-DD}) of a manifest that are due, in date order. */
+    List<String> due(Manifest manifest, LocalDate today) {
+        Map<String, List<Manifest.Entry>> byPartition = byPartition(manifest);
+        List<String> due = new ArrayList<>();
+        String todayPartition = SourceArchive.partitionOf(today);
+        byPartition.forEach((partition, files) -> {
+            boolean past = partition.compareTo(todayPartition) < 0;
+            // the sorted files of a partition are always one compaction's outputs, in order: only new files make it due
+            boolean unsorted = files.stream().anyMatch(f -> !f.sorted());
+            if (unsorted && (past || files.size() >= minFiles)) {
+                due.add(partition);
+            }
+        });
+        return due;
+    }
+
+    private static Map<String, List<Manifest.Entry>> byPartition(Manifest manifest) {
+        Map<String, List<Manifest.Entry>> out = new LinkedHashMap<>();
+        for (Manifest.Entry e : manifest.files()) {
+            out.computeIfAbsent(e.partition(), k -> new ArrayList<>()).add(e);
+        }
+        return out;
+    }
+
+    /**
+     * Compacts one date partition of an archive.
+     *
+     * @throws java.io.UncheckedIOException when a file cannot be read or written (nothing is committed then)
+     */
+    void compact(SourceArchive archive, RowFiles files, String partition) {
+        List<Manifest.Entry> inputs = byPartition(archive.manifest()).getOrDefault(partition, List.of());
+        if (inputs.isEmpty()) {
+            return;
+        }
+        LocalDate date = LocalDate.parse(partition.substring("date=".length()));
+        Path dir = archive.dir();
+        List<Path> runs = new ArrayList<>();
+        List<RowFiles.Cursor> cursors = new ArrayList<>();
+        List<Manifest.Entry> outputs = new ArrayList<>();
+        try {
+            for (Manifest.Entry in : inputs) {
+                Path file = dir.resolve(in.path());
+                if (!in.sorted()) {
+                    List<ArchivedRow> rows = files.readAll(file);
+                    rows.sort(ArchivedRow.ORDER);
+                    file = dir.resolve(partition).resolve(SourceArchive.STAGING_PREFIX + "run-" + runs.size() + "-"
+                            + Long.toHexString(System.nanoTime()) + ".parquet");
+                    files.write(rows.iterator(), Long.MAX_VALUE, file);
+                    runs.add(file);
+                }
+                cursors.add(files.open(file));
+            }
+            Iterator<ArchivedRow> merged = merge(cursors);
+            while (merged.hasNext()) {
+                String path = archive.newFile(date);
+                RowFiles.Written w = files.write(merged, maxRowsPerOutput, dir.resolve(path));
+                outputs.add(new Manifest.Entry(path, w.rows(), w.minEventTime(), w.maxEventTime(), true));
+            }
+            long in = inputs.stream().mapToLong(Manifest.Entry::rows).sum();
+            long out = outputs.stream().mapToLong(Manifest.Entry::rows).sum();
+            if (in != out) {
+                throw new IllegalStateException("compacting " + partition + " of source '" + archive.source() + "' read " + out
+                        + " rows from files the manifest says hold " + in + "; nothing was replaced");
+            }
+            closeAll(cursors);
+            archive.replace(inputs, outputs);
+            log.info("archive of source '{}': compacted {} ({} files, {} rows) into {} sorted files", archive.source(), partition,
+                    inputs.size(), in, outputs.size());
+        } catch (RuntimeException e) {
+            // tidy up after a failure we saw; after a crash (or an Error) the next open does it
+            if (!archive.manifest().files().containsAll(outputs)) {
+                archive.discard(outputs);
+            }
+            runs.forEach(Compactor::deleteQuietly);
+            throw e;
+        } finally {
+            closeAll(cursors);
+        }
+        // not after a crash (an Error): the next open deletes the runs left then
+        for (Path run : runs) {
+            deleteQuietly(run);
+        }
+    }
+
+    /** A k-way merge of sorted cursors by {@link ArchivedRow#ORDER}. */
+    private static Iterator<ArchivedRow> merge(List<RowFiles.Cursor> cursors) {
+        PriorityQueue<RowFiles.Cursor> heads = new PriorityQueue<>(Math.max(1, cursors.size()),
+                (a, b) -> ArchivedRow.ORDER.compare(a.peek(), b.peek()));
+        for (RowFiles.Cursor c : cursors) {
+            if (c.hasNext()) {
+                heads.add(c);
+            }
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !heads.isEmpty();
+            }
+
+            @Override
+            public ArchivedRow next() {
+                RowFiles.Cursor c = heads.poll();
+                if (c == null) {
+                    throw new NoSuchElementException();
+                }
+                ArchivedRow r = c.next();
+                if (c.hasNext()) {
+                    heads.add(c);
+                }
+                return r;
+            }
+        };
+    }
+
+    private static void closeAll(List<RowFiles.Cursor> cursors) {
+        for (RowFiles.Cursor c : cursors) {
+            c.close();
+        }
+        cursors.clear();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("cannot delete the sorted run {} (the next start deletes it): {}", p, e.toString());
+        }
+    }
+}

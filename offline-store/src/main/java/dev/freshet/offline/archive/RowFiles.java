@@ -1,0 +1,137 @@
+package dev.freshet.offline.archive;
+
+import dev.freshet.offline.arrow.ArchiveSchema;
+import dev.freshet.offline.arrow.EventAppender;
+import dev.freshet.offline.arrow.EventColumns;
+import dev.freshet.offline.arrow.ParquetFiles;
+import org.apache.arrow.memory.BufferAllocator;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * Archive files as streams of {@link ArchivedRow}s: what compaction reads, sorts and merges. The
+ * layout and key field are those of one source. Stateless apart from its settings.
+ */
+final class RowFiles {
+
+    /** Rows per Arrow batch, read or written: a merge holds one batch per input. */
+    static final int BATCH_ROWS = 4_096;
+
+    private final BufferAllocator allocator;
+    private final ArchiveSchema layout;
+    private final String keyField;
+
+    /** @param keyField the entity key field, or null for an unkeyed source */
+    RowFiles(BufferAllocator allocator, ArchiveSchema layout, String keyField) {
+        this.allocator = allocator;
+        this.layout = layout;
+        this.keyField = keyField;
+    }
+
+    /** Every row of a file, in file order. Holds them all: for files of at most {@code maxRowsPerFile} rows. */
+    List<ArchivedRow> readAll(Path file) {
+        List<ArchivedRow> rows = new ArrayList<>();
+        try (Cursor c = open(file)) {
+            while (c.hasNext()) {
+                rows.add(c.next());
+            }
+        }
+        return rows;
+    }
+
+    /** Streams a file's rows one batch at a time. Close it. */
+    Cursor open(Path file) {
+        return new Cursor(ParquetFiles.scan(allocator, List.of(file), Optional.empty(), BATCH_ROWS), new EventColumns(layout, keyField));
+    }
+
+    /** What a written file holds. */
+    record Written(long rows, long minEventTime, long maxEventTime) {
+    }
+
+    /**
+     * Writes up to {@code maxRows} rows taken from {@code rows} (in that order) as one Parquet file.
+     * Nothing is written when {@code rows} is empty.
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be written
+     */
+    Written write(Iterator<ArchivedRow> rows, long maxRows, Path target) {
+        long[] stats = {0, Long.MAX_VALUE, Long.MIN_VALUE};
+        if (!rows.hasNext()) {
+            return new Written(0, 0, 0);
+        }
+        ParquetFiles.write(allocator, layout.arrowSchema(), root -> {
+            if (!rows.hasNext() || stats[0] == maxRows) {
+                return false;
+            }
+            // over() starts in fresh buffers: the writer may still read the previous batch's
+            EventAppender appender = EventAppender.over(layout, root);
+            while (rows.hasNext() && stats[0] < maxRows && appender.rowCount() < BATCH_ROWS) {
+                ArchivedRow r = rows.next();
+                appender.append(r.event(), r.partition(), r.offset());
+                stats[0]++;
+                stats[1] = Math.min(stats[1], r.event().timestamp());
+                stats[2] = Math.max(stats[2], r.event().timestamp());
+            }
+            appender.root();
+            return true;
+        }, target);
+        return new Written(stats[0], stats[1], stats[2]);
+    }
+
+    /** A file's rows, read batch by batch; {@link #peek} without taking. Not thread-safe. */
+    static final class Cursor implements Iterator<ArchivedRow>, AutoCloseable {
+        private final ParquetFiles.Scan scan;
+        private final EventColumns columns;
+        private int row;
+        private boolean bound;
+        private ArchivedRow head;
+
+        private Cursor(ParquetFiles.Scan scan, EventColumns columns) {
+            this.scan = scan;
+            this.columns = columns;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return peek() != null;
+        }
+
+        /** The next row, or null at the end. */
+        ArchivedRow peek() {
+            if (head != null) {
+                return head;
+            }
+            while (!bound || row == columns.rowCount()) {
+                if (!scan.next()) {
+                    return null;
+                }
+                columns.bind(scan.root());
+                bound = true;
+                row = 0;
+            }
+            head = new ArchivedRow(columns.event(row), columns.partition(row), columns.offset(row));
+            row++;
+            return head;
+        }
+
+        @Override
+        public ArchivedRow next() {
+            ArchivedRow r = peek();
+            if (r == null) {
+                throw new NoSuchElementException();
+            }
+            head = null;
+            return r;
+        }
+
+        @Override
+        public void close() {
+            scan.close();
+        }
+    }
+}
