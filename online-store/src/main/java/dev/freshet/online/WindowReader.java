@@ -27,7 +27,7 @@ import java.util.Objects;
  * serves the same values and statuses. Immutable and thread-safe.
  *
  * <p>Reading rule for the lifetime tile (see the README's streaming-pipeline section): a lifetime
- * feature merges the lifetime tile with the ordinary tiles that start after it; ordinary tiles that
+ * feature merges the lifetime tile, then the ordinary tiles that start after it; ordinary tiles that
  * start at or before it were folded into it and are ignored (they linger only until their tombstones
  * are applied). Windowed features never read the lifetime tile.
  *
@@ -151,21 +151,24 @@ final class WindowReader {
                 fill(positions, e, null, FeatureStatus.OUTSIDE_MAX_AGE, et.latestEventTime(), values, statuses, times);
                 continue;
             }
-            // the ordinary tiles after the lifetime tile, then the lifetime tile itself, read only by lifetime features
+            // the lifetime tile (read only by lifetime features), then the ordinary tiles after it by start: the
+            // lifetime tile is a left fold of the oldest tiles, so merging it first and the rest in time order
+            // gives a lifetime sum the same last bits however many tiles the pipeline had folded (as offline)
             Tile life = et.lifetime();
             long after = life == null ? Long.MIN_VALUE : life.start();
             if (buffer.length < et.tiles().size() + 1) {
                 buffer = new Tile[et.tiles().size() + 1];
             }
+            buffer[0] = life;
             int count = 0;
             for (Tile t : et.tiles()) {
                 if (life == null || t.start() > after) {
-                    buffer[count++] = t;
+                    buffer[1 + count++] = t;
                 }
             }
-            buffer[count] = life;
             for (int k = 0; k < index.length; k++) {
-                FeatureValue v = a.evaluate(index[k], buffer, lifetime[k] && life != null ? count + 1 : count, now);
+                boolean withLife = lifetime[k] && life != null;
+                FeatureValue v = a.evaluate(index[k], buffer, withLife ? 0 : 1, withLife ? count + 1 : count, now);
                 int p = positions.get(k);
                 values[e][p] = v.value();
                 statuses[e][p] = v.value() == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;

@@ -271,13 +271,23 @@ public final class ViewAggregator {
      * @param t       the lookup time, epoch milliseconds; events at exactly {@code t} are excluded
      */
     public FeatureValue evaluate(int feature, Tile[] tiles, int count, long t) {
+        return evaluate(feature, tiles, 0, count, t);
+    }
+
+    /**
+     * {@link #evaluate(int, Tile[], int, long)} over {@code tiles[offset, offset + count)}. Tiles are merged
+     * in array order, and with floating-point sums the order shows in the last bits: callers that hold
+     * a lifetime tile (a left fold of the oldest tiles, oldest first) put it first, then the later tiles
+     * by start, so that the result is the same left fold in time order however many tiles were folded.
+     */
+    public FeatureValue evaluate(int feature, Tile[] tiles, int offset, int count, long t) {
         Aggregate a = featureAggregate[feature];
         long window = featureWindow[feature];
         long to = t;
         long from = window == Long.MAX_VALUE ? Long.MIN_VALUE : tileStart(t) - window;
         Tile acc = new Tile(Long.MIN_VALUE, longSlots, objectSlots);
         a.reset(acc);
-        long latest = a.mergeWindow(acc, tiles, 0, count, from, to);
+        long latest = a.mergeWindow(acc, tiles, offset, offset + count, from, to);
         return new FeatureValue(a.result(acc, view.features().get(feature)), latest);
     }
 
