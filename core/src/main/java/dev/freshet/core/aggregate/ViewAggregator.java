@@ -12,7 +12,6 @@ import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.core.event.Event;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,11 @@ public final class ViewAggregator {
     private final FeatureView view;
     private final long tileMillis;
     private final Aggregate[] aggregates;
-    private final Map<Integer, Aggregate> aggregateById = new HashMap<>();
+    /** The codec id of each aggregate ({@code aggregates[i]}'s key's hash), scanned on decode: no boxing, and a view has few. */
+    private final int[] aggregateIds;
+    /** Error-message context, built once rather than on every decode. */
+    private final String tileWhat;
+    private final String[] aggregateWhat;
     private final Aggregate[] featureAggregate;
     private final long[] featureWindow;
     private final Map<String, Integer> featureIndex = new LinkedHashMap<>();
@@ -74,16 +77,23 @@ public final class ViewAggregator {
             featureIndex.put(f.name(), i);
         }
         aggregates = byKey.values().toArray(new Aggregate[0]);
+        aggregateIds = new int[aggregates.length];
+        tileWhat = "tile of view '" + view.name() + "'";
+        aggregateWhat = new String[aggregates.length];
         int longs = 0;
         int objects = 0;
-        for (Aggregate a : aggregates) {
+        for (int i = 0; i < aggregates.length; i++) {
+            Aggregate a = aggregates[i];
             a.longBase = longs;
             a.objectBase = objects;
             longs += a.longSlots();
             objects += a.objectSlots();
-            Aggregate clash = aggregateById.put(a.key.hashCode(), a);
-            if (clash != null) {
-                throw new IllegalStateException("aggregates " + clash.key + " and " + a.key + " have the same codec id; rename a field");
+            aggregateIds[i] = a.key.hashCode();
+            aggregateWhat[i] = tileWhat + ", aggregate " + a.key;
+            for (int j = 0; j < i; j++) {
+                if (aggregateIds[j] == aggregateIds[i]) {
+                    throw new IllegalStateException("aggregates " + aggregates[j].key + " and " + a.key + " have the same codec id; rename a field");
+                }
             }
         }
         longSlots = longs;
@@ -356,7 +366,7 @@ public final class ViewAggregator {
      * @throws CorruptDataException on truncated bytes, an unknown format version or an unreadable aggregate
      */
     public Tile decode(byte[] bytes) {
-        String what = "tile of view '" + view.name() + "'";
+        String what = tileWhat;
         ByteReader in = new ByteReader(bytes, what);
         int format = in.readByte();
         if (format != TILE_FORMAT) {
@@ -378,15 +388,16 @@ public final class ViewAggregator {
                 throw new CorruptDataException(what + " is truncated: aggregate " + i + " claims " + length
                         + " bytes but only " + in.remaining() + " remain");
             }
-            Aggregate a = aggregateById.get(id);
-            if (a == null) {
+            int k = indexOfId(id);
+            if (k < 0) {
                 in.skip(length);
                 continue;
             }
-            ByteReader part = new ByteReader(bytes, in.position(), length, what + ", aggregate " + a.key);
+            Aggregate a = aggregates[k];
+            ByteReader part = new ByteReader(bytes, in.position(), length, aggregateWhat[k]);
             a.decode(tile, part);
             if (part.remaining() != 0) {
-                throw new CorruptDataException(what + ", aggregate " + a.key + " has " + part.remaining() + " unexpected trailing bytes");
+                throw new CorruptDataException(aggregateWhat[k] + " has " + part.remaining() + " unexpected trailing bytes");
             }
             in.skip(length);
         }
@@ -394,5 +405,15 @@ public final class ViewAggregator {
             throw new CorruptDataException(what + " has " + in.remaining() + " unexpected trailing bytes");
         }
         return tile;
+    }
+
+    /** The position of the aggregate with this codec id, or -1 (an aggregate the view no longer has). */
+    private int indexOfId(int id) {
+        for (int k = 0; k < aggregateIds.length; k++) {
+            if (aggregateIds[k] == id) {
+                return k;
+            }
+        }
+        return -1;
     }
 }

@@ -3,6 +3,8 @@ package dev.freshet.core.sketch;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.error.CorruptDataException;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +85,28 @@ class DistinctSketchTest {
         a.merge(b);
         assertThat(a.estimate()).isEqualTo(3);
         assertThat(b.estimate()).as("merge leaves its argument unchanged").isEqualTo(2);
+    }
+
+    @RepeatedTest(20)
+    void mergingSortedSetsGivesTheStateOfAddingEachHash(RepetitionInfo repetition) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(repetition.getCurrentRepetition());
+        DistinctSketch merged = new DistinctSketch();
+        DistinctSketch added = new DistinctSketch();
+        // overlapping small sets from a narrow range, so that duplicates and interleavings are frequent,
+        // until the union passes the exact limit
+        for (int part = 0; part < 40; part++) {
+            DistinctSketch p = new DistinctSketch();
+            int n = random.nextInt(0, 20);
+            for (int i = 0; i < n; i++) {
+                long h = random.nextLong(-300, 300);
+                p.addHash(h);
+                added.addHash(h);
+            }
+            merged.merge(p);
+            assertThat(bytes(merged)).as("after part %d", part).isEqualTo(bytes(added));
+        }
+        merged.merge(merged);
+        assertThat(bytes(merged)).as("merging itself changes nothing").isEqualTo(bytes(added));
     }
 
     @Test
