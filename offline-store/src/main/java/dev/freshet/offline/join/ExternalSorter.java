@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -34,13 +32,14 @@ final class ExternalSorter implements AutoCloseable {
     /** Rough heap cost of a distinct key besides its characters (the string, its map entry, its bytes). */
     private static final long KEY_OVERHEAD = 112;
     private static final int INITIAL_RECORDS = 16;
+    /** Groups at least this large try {@link #sortPacked}; smaller ones are merge-sorted (near linear on ordered input). */
+    private static final int PACKED_SORT_MIN = 256;
 
     private final String what;
     private final long budgetBytes;
     private final Path spillDirectory;
     private final List<Path> runs = new ArrayList<>();
-    private final Map<String, Integer> groups = new HashMap<>();
-    private final List<String> groupKeys = new ArrayList<>();
+    private final KeyIndex groups = new KeyIndex();
     private long keyBytes;
     private int size;
     private int[] group = new int[INITIAL_RECORDS];
@@ -93,11 +92,9 @@ final class ExternalSorter implements AutoCloseable {
                 arena = Arrays.copyOf(arena, Math.max(start + length, arena.length * 2));
             }
         }
-        Integer g = groups.get(key);
-        if (g == null) {
-            g = groupKeys.size();
-            groups.put(key, g);
-            groupKeys.add(key);
+        int known = groups.size();
+        int g = groups.idOf(key);
+        if (g == known) {
             keyBytes += KEY_OVERHEAD + 3L * key.length();
         }
         group[size] = g;
@@ -161,15 +158,16 @@ final class ExternalSorter implements AutoCloseable {
 
     /** Sets {@link #order} to the buffered records' sorted positions. */
     private void sortBuffer() {
-        int groupCount = groupKeys.size();
-        Integer[] byKey = new Integer[groupCount];
+        int groupCount = groups.size();
+        // the keys themselves are sorted (no boxed index, no indirection per comparison), then ranked by lookup
+        String[] byKey = new String[groupCount];
         for (int g = 0; g < groupCount; g++) {
-            byKey[g] = g;
+            byKey[g] = groups.key(g);
         }
-        Arrays.sort(byKey, (x, y) -> groupKeys.get(x).compareTo(groupKeys.get(y)));
+        Arrays.sort(byKey);
         int[] rank = new int[groupCount];
         for (int r = 0; r < groupCount; r++) {
-            rank[byKey[r]] = r;
+            rank[groups.idOf(byKey[r])] = r;
         }
         int[] start = new int[groupCount + 1];
         for (int i = 0; i < size; i++) {
@@ -183,10 +181,56 @@ final class ExternalSorter implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             order[next[rank[group[i]]]++] = i;
         }
-        int[] scratch = new int[size];
+        int[] scratch = null;
         for (int g = 0; g < groupCount; g++) {
+            if (start[g + 1] - start[g] >= PACKED_SORT_MIN && sortPacked(start[g], start[g + 1])) {
+                continue;
+            }
+            if (scratch == null) {
+                scratch = new int[size];
+            }
             mergeSort(order, scratch, start[g], start[g + 1]);
         }
+    }
+
+    /**
+     * Sorts {@code order[lo, hi)} by {@code a} alone when {@code b} and {@code c} are the same for all
+     * of them and {@code a}'s range and the record index fit one long together (the results of a
+     * join: one key, {@code a} the row number, in random order), with a primitive sort of
+     * {@code (a - min) << bits | index} instead of a merge sort through {@link #less}. The indices
+     * come in ascending order, so ties keep it: the same order as the stable merge sort.
+     *
+     * @return false when the records do not qualify, with {@code order} untouched
+     */
+    private boolean sortPacked(int lo, int hi) {
+        long b = bs[order[lo]];
+        long c = cs[order[lo]];
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int k = lo; k < hi; k++) {
+            int i = order[k];
+            if (bs[i] != b || cs[i] != c) {
+                return false;
+            }
+            min = Math.min(min, as[i]);
+            max = Math.max(max, as[i]);
+        }
+        int indexBits = 32 - Integer.numberOfLeadingZeros(size);
+        long range = max - min;
+        if (range < 0 || 64 - Long.numberOfLeadingZeros(range) + indexBits > 63) {
+            return false;
+        }
+        long[] packed = new long[hi - lo];
+        for (int k = lo; k < hi; k++) {
+            int i = order[k];
+            packed[k - lo] = (as[i] - min) << indexBits | i;
+        }
+        Arrays.sort(packed);
+        long mask = (1L << indexBits) - 1;
+        for (int k = lo; k < hi; k++) {
+            order[k] = (int) (packed[k - lo] & mask);
+        }
+        return true;
     }
 
     private boolean less(int x, int y) {
@@ -245,13 +289,13 @@ final class ExternalSorter implements AutoCloseable {
         }
         runs.add(run);
         spilled++;
-        byte[][] encodedKeys = new byte[groupKeys.size()][];
+        byte[][] encodedKeys = new byte[groups.size()][];
         try (RunFile.Writer out = new RunFile.Writer(run)) {
             for (int k = 0; k < size; k++) {
                 int i = order[k];
                 byte[] key = encodedKeys[group[i]];
                 if (key == null) {
-                    key = groupKeys.get(group[i]).getBytes(StandardCharsets.UTF_8);
+                    key = groups.key(group[i]).getBytes(StandardCharsets.UTF_8);
                     encodedKeys[group[i]] = key;
                 }
                 int from = i == 0 ? 0 : payloadEnd[i - 1];
@@ -261,7 +305,6 @@ final class ExternalSorter implements AutoCloseable {
         size = 0;
         order = null;
         groups.clear();
-        groupKeys.clear();
         keyBytes = 0;
     }
 
@@ -307,7 +350,7 @@ final class ExternalSorter implements AutoCloseable {
 
         @Override
         public String key() {
-            return groupKeys.get(group[current]);
+            return groups.key(group[current]);
         }
 
         @Override

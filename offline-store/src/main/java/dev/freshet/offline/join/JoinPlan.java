@@ -40,8 +40,12 @@ final class JoinPlan {
      * @param maxWindow    the longest requested window, ms (0 when only lifetime features are requested)
      * @param lifetime     whether a lifetime feature is requested (tiles leaving every window are then folded into one)
      * @param ttlMillis    the view's ttl, ms, or 0 when values never expire
+     * @param expiry       the aggregator of the whole view (not only the requested features) when its tiles
+     *                     expire ({@link ViewAggregator#tilesExpire}): an entity whose newest tile has expired
+     *                     at {@code t} is NOT_FOUND, as online; null when they never expire
      */
-    record ViewPlan(ViewAggregator aggregator, int[] featureIndex, int[] slot, long maxWindow, boolean lifetime, long ttlMillis) {
+    record ViewPlan(ViewAggregator aggregator, int[] featureIndex, int[] slot, long maxWindow, boolean lifetime, long ttlMillis,
+                    ViewAggregator expiry) {
     }
 
     /**
@@ -153,7 +157,9 @@ final class JoinPlan {
                     }
                 }
                 long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
-                views.add(new ViewPlan(aggregator, index, slot, maxWindow, lifetime, ttl));
+                // expiry depends on the whole view (its lifetime features, its longest window), not on what was asked
+                ViewAggregator whole = ViewAggregator.of(view, source.schema());
+                views.add(new ViewPlan(aggregator, index, slot, maxWindow, lifetime, ttl, whole.tilesExpire() ? whole : null));
             }
             scan.add(ArchiveSchema.EVENT_TIME);
             scan.add(ArchiveSchema.PARTITION);

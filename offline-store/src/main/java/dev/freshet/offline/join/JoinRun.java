@@ -21,6 +21,9 @@ import java.util.Set;
  * into row-ordered results; {@link #batches} then yields the output. Holds spill files and native
  * scans until {@link #close} (idempotent), which also runs on failure. Not thread-safe.
  *
+ * <p>The first source's events, when its files are all sorted, begin to be read (by the thread of
+ * its {@link PrefetchedEvents}) before the spine is, so that the second core is busy meanwhile.
+ *
  * <p>The memory budget is split: a quarter for the sorted spine, a quarter for the results (shared
  * by the sources), half for the events being sorted (one source at a time).
  */
@@ -69,12 +72,35 @@ final class JoinRun implements AutoCloseable {
 
         long budget = config.memoryBudget();
         ExternalSorter sortedSpine = sorter("the spine", budget / 4);
-        readSpine(sortedSpine);
-        for (JoinPlan.SourcePlan source : plan.sources()) {
-            ExternalSorter out = sorter("the results of source '" + source.source().name() + "'", budget / 4 / plan.sources().size());
+        List<JoinPlan.SourcePlan> sources = plan.sources();
+        List<ArchivedFile> firstFiles = sources.isEmpty() ? List.of() : config.archive().files(sources.get(0).source());
+        // the first source, when its files are all sorted, needs no sort of its own: its reader thread
+        // opens and reads them while this thread reads and sorts the spine
+        EventStream early = sources.isEmpty() || !firstFiles.stream().allMatch(ArchivedFile::sorted) ? null
+                : events(sources.get(0), firstFiles, null, false);
+        try {
+            readSpine(sortedSpine);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.close();
+            }
+            throw e;
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            JoinPlan.SourcePlan source = sources.get(i);
+            ExternalSorter out = sorter("the results of source '" + source.source().name() + "'", budget / 4 / sources.size());
             results.add(out);
             ExternalSorter unsorted = sorter("the events of source '" + source.source().name() + "'", budget / 2);
-            try (EventStream events = events(source, unsorted); RecordCursor sortedRows = sortedSpine.sorted()) {
+            EventStream stream;
+            if (i == 0 && early != null) {
+                long total = firstFiles.stream().mapToLong(ArchivedFile::rows).sum();
+                config.progress().phase("sorting events of " + source.source().name(), total);
+                config.progress().advance(total);
+                stream = early;
+            } else {
+                stream = events(source, i == 0 ? firstFiles : config.archive().files(source.source()), unsorted, true);
+            }
+            try (EventStream events = stream; RecordCursor sortedRows = sortedSpine.sorted()) {
                 config.progress().phase("joining " + source.source().name(), spineRows);
                 SourceJoin.run(plan, source, sortedRows, events, out, config.progress());
             }
@@ -99,24 +125,35 @@ final class JoinRun implements AutoCloseable {
                 FieldVector time = root.getVector(request.timestampColumn());
                 int n = root.getRowCount();
                 for (int r = 0; r < n; r++) {
-                    long number = spineRows + 1;
-                    String key = spine.entity(entity, r, number);
-                    long t = spine.timestamp(time, r, number);
-                    minTimestamp = Math.min(minTimestamp, t);
-                    maxTimestamp = Math.max(maxTimestamp, t);
-                    out.add(key, t, spineRows, 0, null);
-                    spineRows++;
+                    readSpineRow(entity, time, r, out);
                 }
                 config.progress().advance(n);
             }
         }
     }
 
-    /** The source's events in order: sorted files merged as they are, the others through an external sort. */
-    private EventStream events(JoinPlan.SourcePlan source, ExternalSorter unsorted) {
-        List<ArchivedFile> files = config.archive().files(source.source());
+    /** One spine row into the sorter; a method of its own so that the JIT compiles it early, in full. */
+    private void readSpineRow(FieldVector entity, FieldVector time, int r, ExternalSorter out) {
+        long number = spineRows + 1;
+        String key = spine.entity(entity, r, number);
+        long t = spine.timestamp(time, r, number);
+        minTimestamp = Math.min(minTimestamp, t);
+        maxTimestamp = Math.max(maxTimestamp, t);
+        out.add(key, t, spineRows, 0, null);
+        spineRows++;
+    }
+
+    /**
+     * The source's events in order: sorted files merged as they are, the others through an external sort.
+     *
+     * @param unsorted sorts the unsorted files (unused, may be null, when every file is sorted)
+     * @param report   whether to report the phase and the files read to the progress
+     */
+    private EventStream events(JoinPlan.SourcePlan source, List<ArchivedFile> files, ExternalSorter unsorted, boolean report) {
         long total = files.stream().mapToLong(ArchivedFile::rows).sum();
-        config.progress().phase("sorting events of " + source.source().name(), total);
+        if (report) {
+            config.progress().phase("sorting events of " + source.source().name(), total);
+        }
         List<EventStream> streams = new ArrayList<>();
         try {
             for (ArchivedFile file : files) {
@@ -126,10 +163,12 @@ final class JoinRun implements AutoCloseable {
                     continue;
                 }
                 if (file.sorted()) {
-                    streams.add(EventStream.ofSortedFile(allocator, file.path(), source.scanColumns(),
-                            new EventColumns(source.layout(), source.keyField())));
+                    streams.add(new SortedFileEvents(allocator, file.path(), source.scanColumns(), source.layout(),
+                            source.keyField(), source.fields()));
                     eventsRead += file.rows();
-                    config.progress().advance(file.rows());
+                    if (report) {
+                        config.progress().advance(file.rows());
+                    }
                     continue;
                 }
                 EventColumns columns = new EventColumns(source.layout(), source.keyField());
@@ -150,12 +189,15 @@ final class JoinRun implements AutoCloseable {
                     }
                 }
             }
-            streams.add(EventStream.sorted(unsorted.sorted(), source.source().schema(), source.fields()));
+            if (unsorted != null) {
+                streams.add(EventStream.sorted(unsorted.sorted(), source.source().schema(), source.fields()));
+            }
         } catch (RuntimeException e) {
             streams.forEach(EventStream::close);
             throw e;
         }
-        return EventStream.merge(streams);
+        // the second core reads, merges and decodes while this thread joins
+        return new PrefetchedEvents(EventStream.merge(streams), source.source().name());
     }
 
     Schema schema() {

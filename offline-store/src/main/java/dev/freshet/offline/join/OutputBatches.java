@@ -23,6 +23,7 @@ final class OutputBatches implements AutoCloseable {
     private final Schema schema;
     private final SpineFile.Scan scan;
     private final List<RecordCursor> results;
+    private final ValueKind[] kinds;
     private long row;
     private boolean emitted;
 
@@ -35,6 +36,7 @@ final class OutputBatches implements AutoCloseable {
         this.schema = schema;
         this.results = results;
         this.scan = spine.scan(allocator, Optional.empty());
+        this.kinds = plan.columns().stream().map(JoinPlan.Column::kind).toArray(ValueKind[]::new);
     }
 
     /** The next batch (the caller closes it), or null after the last. An empty spine gives one empty batch. */
@@ -73,10 +75,7 @@ final class OutputBatches implements AutoCloseable {
                         throw new IllegalStateException("the join lost spine row " + (row + r + 1) + " of source '"
                                 + sources.get(s).source().name() + "'");
                     }
-                    ByteReader values = new ByteReader(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength(), "feature values");
-                    for (int column : columns) {
-                        plan.columns().get(column).kind().decode(values, features[column], r);
-                    }
+                    decode(cursor, columns, features, r);
                 }
             }
             for (FieldVector f : features) {
@@ -94,6 +93,14 @@ final class OutputBatches implements AutoCloseable {
         }
         row += n;
         return new VectorSchemaRoot(fields, vectors, n);
+    }
+
+    /** One row's values of one source; a method of its own so that the JIT compiles it early, in full. */
+    private void decode(RecordCursor cursor, int[] columns, FieldVector[] features, int r) {
+        ByteReader values = new ByteReader(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength(), "feature values");
+        for (int column : columns) {
+            kinds[column].decode(values, cursor.payload(), features[column], r);
+        }
     }
 
     @Override

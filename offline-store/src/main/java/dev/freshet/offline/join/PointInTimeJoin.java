@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * Builds point-in-time correct training sets from the event archive: one output row per spine row,
@@ -24,8 +25,10 @@ import java.util.Optional;
  * Float64, of a long or timestamp Int64; min, max, last, first the field's type (string Utf8, long
  * Int64, double Float64, boolean Bool, timestamp Timestamp(ms, UTC)); avg and quantile Float64. A
  * value is null when the feature's value is null and when the online store would not report it:
- * the entity has no event before {@code t} in the view's source (NOT_FOUND) or, for a view with a
- * ttl, its latest such event is older than {@code t - ttl} (OUTSIDE_MAX_AGE).
+ * the entity has no event before {@code t} in the view's source, or, in a view whose tiles expire
+ * ({@link dev.freshet.core.aggregate.ViewAggregator#tilesExpire}), the tile of its latest such event
+ * has expired at {@code t} (NOT_FOUND, both); or, for a view with a ttl, its latest such event is
+ * older than {@code t - ttl} (OUTSIDE_MAX_AGE).
  *
  * <h2>Algorithm: a bounded-memory sort-merge join</h2>
  * <ol>
@@ -45,6 +48,13 @@ import java.util.Optional;
  * Heap use is bounded by the memory budget plus one tile set per view for the current entity (and
  * the events of one open tile); spill files go to the spill directory and are deleted when the
  * join ends, also on failure. Native memory comes from the allocator: a batch per open file.
+ * Besides the budget, a source's events are read ahead by a bounded number of batches.
+ *
+ * <h2>Threads</h2>
+ * A join runs on its caller's thread with two helpers of its own, so that it uses a second core: one
+ * reads, merges and decodes the archive's events ahead of the join (and starts while the spine is
+ * read), the other builds the output's batches ahead of the file writer. Both stop when the join
+ * ends, also on failure; the result does not depend on their timing.
  *
  * <p>Immutable and thread-safe: joins may run concurrently (each on its caller's thread).
  */
@@ -142,6 +152,8 @@ public final class PointInTimeJoin {
         long started = System.nanoTime();
         try (JoinRun join = new JoinRun(this, request)) {
             join.prepare();
+            // the spine was found readable by prepare; its hash for the manifest is computed beside the output's writing
+            Future<String> spineSha256 = TrainingSetFiles.sha256InBackground(request.spine());
             if (join.spineRows() == 0 && format == TrainingSetFiles.Format.PARQUET) {
                 // Arrow Dataset's Parquet writer writes no file at all for zero rows
                 throw new InvalidInputException("spine " + request.spine() + " has no rows: an empty training set cannot be written"
@@ -151,7 +163,7 @@ public final class PointInTimeJoin {
             TrainingSetFiles.write(allocator, format, join.schema(), join.batches(), out, progress);
             Path manifest = TrainingSetFiles.manifestPath(out);
             TrainingSetSummary summary = summary(join, out, manifest, started);
-            TrainingSetFiles.writeManifest(this, request, join, summary, format, manifest);
+            TrainingSetFiles.writeManifest(this, request, join, summary, format, manifest, spineSha256);
             return summary;
         }
     }

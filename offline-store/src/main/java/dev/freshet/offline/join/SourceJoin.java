@@ -1,5 +1,6 @@
 package dev.freshet.offline.join;
 
+import dev.freshet.core.aggregate.ViewAggregator;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.event.Event;
 
@@ -11,13 +12,46 @@ import java.util.List;
  * sorted by (entity, time, partition, offset), in one pass. For each spine row {@code (e, t)} the
  * events of {@code e} before {@code t} are fed to every view's {@link ViewState} (events at exactly
  * {@code t} wait for a later row), then the requested features are evaluated. The values go, keyed
- * by spine row number, to a sorter that restores spine order. Stateless.
+ * by spine row number, to a sorter that restores spine order.
+ *
+ * <p>Entity strings are compared once per entity, not once per event: within an entity the event
+ * stream's {@code sameEntity} flag tells when its events end. The work of one spine row is split
+ * into small methods on purpose: the JIT then compiles each early and in full, where one long loop
+ * was compiled late (on-stack replacement), slowly and more than once, which shows in a short join.
+ * Not thread-safe; one instance per run.
  */
 final class SourceJoin {
 
     private static final int PROGRESS_STEP = 8192;
 
-    private SourceJoin() {
+    private final ViewState[] views;
+    private final ValueKind[] kinds;
+    private final Object[] values;
+    private final ByteWriter out;
+    private final EventStream events;
+    private final ExternalSorter results;
+    private boolean hasEvent;
+    /** Whether the current event is of the spine's current entity. */
+    private boolean match;
+    private String entity;
+    private boolean any;
+    private long latest;
+
+    private SourceJoin(JoinPlan plan, JoinPlan.SourcePlan source, EventStream events, ExternalSorter results) {
+        List<JoinPlan.ViewPlan> viewPlans = source.views();
+        this.views = new ViewState[viewPlans.size()];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = new ViewState(viewPlans.get(i));
+        }
+        int[] columns = source.columns();
+        this.kinds = new ValueKind[columns.length];
+        for (int s = 0; s < columns.length; s++) {
+            kinds[s] = plan.columns().get(columns[s]).kind();
+        }
+        this.values = new Object[columns.length];
+        this.out = new ByteWriter(16 * columns.length + 16);
+        this.events = events;
+        this.results = results;
     }
 
     /**
@@ -27,70 +61,94 @@ final class SourceJoin {
      */
     static void run(JoinPlan plan, JoinPlan.SourcePlan source, RecordCursor spine, EventStream events,
                     ExternalSorter results, JoinProgress progress) {
-        List<JoinPlan.ViewPlan> viewPlans = source.views();
-        ViewState[] views = new ViewState[viewPlans.size()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = new ViewState(viewPlans.get(i));
-        }
-        int[] columns = source.columns();
-        ValueKind[] kinds = new ValueKind[columns.length];
-        for (int s = 0; s < columns.length; s++) {
-            kinds[s] = plan.columns().get(columns[s]).kind();
-        }
-        Object[] values = new Object[columns.length];
-        ByteWriter out = new ByteWriter(16 * columns.length + 16);
-
-        boolean hasEvent = events.next();
-        String entity = null;
-        boolean any = false;
-        long latest = Long.MIN_VALUE;
+        SourceJoin join = new SourceJoin(plan, source, events, results);
+        join.hasEvent = events.next();
         long rows = 0;
         while (spine.next()) {
-            String e = spine.key();
-            long t = spine.a();
-            if (!e.equals(entity)) {
-                entity = e;
-                for (ViewState v : views) {
-                    v.reset();
-                }
-                any = false;
-                latest = Long.MIN_VALUE;
-                while (hasEvent && events.entity().compareTo(e) < 0) {
-                    hasEvent = events.next();
-                }
-            }
-            while (hasEvent && events.ts() < t && events.entity().equals(e)) {
-                Event event = events.event();
-                int partition = events.partition();
-                long offset = events.offset();
-                for (ViewState v : views) {
-                    v.add(event, partition, offset);
-                }
-                any = true;
-                latest = events.ts();
-                hasEvent = events.next();
-            }
-            for (ViewState v : views) {
-                JoinPlan.ViewPlan vp = v.plan();
-                // NOT_FOUND: no event before t; OUTSIDE_MAX_AGE: the latest one is older than the ttl
-                if (!any || (vp.ttlMillis() > 0 && latest < t - vp.ttlMillis())) {
-                    for (int slot : vp.slot()) {
-                        values[slot] = null;
-                    }
-                } else {
-                    v.evaluate(t, values);
-                }
-            }
-            out.reset();
-            for (int s = 0; s < kinds.length; s++) {
-                kinds[s].encode(values[s], out);
-            }
-            results.add("", spine.b(), 0, 0, out.toByteArray());
-            Arrays.fill(values, null);
+            join.row(spine.key(), spine.a(), spine.b());
             if (++rows % PROGRESS_STEP == 0) {
                 progress.advance(PROGRESS_STEP);
             }
         }
         progress.advance(rows % PROGRESS_STEP);
+    }
+
+    private void row(String e, long t, long rowNumber) {
+        if (!e.equals(entity)) {
+            startEntity(e);
+        }
+        if (match && events.ts() < t) {
+            feed(t);
+        }
+        evaluate(t);
+        out.reset();
+        for (int s = 0; s < kinds.length; s++) {
+            kinds[s].encode(values[s], out);
+        }
+        results.add("", rowNumber, 0, 0, out.toByteArray());
+        Arrays.fill(values, null);
+    }
+
+    /** Forgets the previous entity and moves the events to the first of {@code e}, if it has any. */
+    private void startEntity(String e) {
+        entity = e;
+        for (ViewState v : views) {
+            v.reset();
+        }
+        any = false;
+        latest = Long.MIN_VALUE;
+        if (match) {
+            // the rest of the previous spine entity's events (those at or after its last time)
+            hasEvent = skipEntity();
+        }
+        while (hasEvent && events.entity().compareTo(e) < 0) {
+            hasEvent = skipEntity();
+        }
+        match = hasEvent && events.entity().equals(e);
+    }
+
+    /** Adds the entity's events before {@code t}. */
+    private void feed(long t) {
+        do {
+            Event event = events.event();
+            int partition = events.partition();
+            long offset = events.offset();
+            for (ViewState v : views) {
+                v.add(event, partition, offset);
+            }
+            any = true;
+            latest = events.ts();
+            hasEvent = events.next();
+            match = hasEvent && events.sameEntity();
+        } while (match && events.ts() < t);
+    }
+
+    private void evaluate(long t) {
+        for (ViewState v : views) {
+            JoinPlan.ViewPlan vp = v.plan();
+            // NOT_FOUND: no event before t, or every tile expired; OUTSIDE_MAX_AGE: the latest one is older than the ttl
+            if (!any || expired(vp.expiry(), t) || (vp.ttlMillis() > 0 && latest < t - vp.ttlMillis())) {
+                for (int slot : vp.slot()) {
+                    values[slot] = null;
+                }
+            } else {
+                v.evaluate(t, values);
+            }
+        }
+    }
+
+    /** True when the view's tiles expire and the newest one holding an event before {@code t} has, as online. */
+    private boolean expired(ViewAggregator expiry, long t) {
+        return expiry != null && expiry.tileStart(latest) <= expiry.lastExpiredStart(t);
+    }
+
+    /** Moves past the current entity's events; false at the end of the stream. */
+    private boolean skipEntity() {
+        while (events.next()) {
+            if (!events.sameEntity()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -30,6 +30,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /** Training-set files (Parquet, Arrow IPC) and their JSON manifests, each written atomically. Stateless. */
 final class TrainingSetFiles {
@@ -61,6 +64,14 @@ final class TrainingSetFiles {
     }
 
     static void write(BufferAllocator allocator, Format format, Schema schema, OutputBatches batches, Path out, JoinProgress progress) {
+        // the next batch is built while the writer encodes the previous one
+        try (BatchesAhead ahead = new BatchesAhead(batches)) {
+            write(allocator, format, schema, ahead, out, progress);
+        }
+    }
+
+    private static void write(BufferAllocator allocator, Format format, Schema schema, BatchesAhead batches, Path out,
+                              JoinProgress progress) {
         if (format == Format.PARQUET) {
             ParquetFiles.write(allocator, schema, into -> {
                 VectorSchemaRoot batch = batches.next();
@@ -117,8 +128,19 @@ final class TrainingSetFiles {
         }
     }
 
+    /**
+     * Starts hashing the spine on a daemon thread, so that the hash is ready when the manifest is
+     * written instead of adding a second read of the spine to the join's time.
+     */
+    static Future<String> sha256InBackground(Path spine) {
+        FutureTask<String> task = new FutureTask<>(() -> sha256(spine));
+        Thread.ofPlatform().daemon().name("freshet-spine-sha256").start(task);
+        return task;
+    }
+
+    /** @param spineSha256 from {@link #sha256InBackground} */
     static void writeManifest(PointInTimeJoin join, TrainingSetRequest request, JoinRun run, TrainingSetSummary summary,
-                              Format format, Path manifest) {
+                              Format format, Path manifest, Future<String> spineSha256) {
         Path staging = staging(manifest);
         try {
             try (OutputStream os = Files.newOutputStream(staging, StandardOpenOption.CREATE_NEW);
@@ -130,7 +152,7 @@ final class TrainingSetFiles {
                 g.writeStringField("definitions_fingerprint", join.definitions().fingerprint());
                 g.writeObjectFieldStart("spine");
                 g.writeStringField("path", request.spine().toAbsolutePath().toString());
-                g.writeStringField("sha256", sha256(request.spine()));
+                g.writeStringField("sha256", await(spineSha256));
                 g.writeNumberField("rows", summary.spineRows());
                 g.writeStringField("entity_column", request.entityColumn());
                 g.writeStringField("timestamp_column", request.timestampColumn());
@@ -183,6 +205,20 @@ final class TrainingSetFiles {
             throw new UncheckedIOException("cannot write manifest " + manifest + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(staging);
+        }
+    }
+
+    private static String await(Future<String> hash) throws IOException {
+        try {
+            return hash.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while hashing the spine", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("cannot hash the spine: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

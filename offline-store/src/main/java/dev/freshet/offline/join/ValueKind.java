@@ -71,8 +71,12 @@ enum ValueKind {
         }
     }
 
-    /** Reads what {@link #encode} wrote into row {@code row} of a vector of {@link #arrowType}. */
-    void decode(ByteReader in, FieldVector vector, int row) {
+    /**
+     * Reads what {@link #encode} wrote into row {@code row} of a vector of {@link #arrowType}.
+     *
+     * @param bytes the array {@code in} reads (a string is copied from it into the vector directly)
+     */
+    void decode(ByteReader in, byte[] bytes, FieldVector vector, int row) {
         if (in.readByte() == 0) {
             vector.setNull(row);
             return;
@@ -82,7 +86,12 @@ enum ValueKind {
             case TIMESTAMP -> ((TimeStampMilliTZVector) vector).setSafe(row, in.readLong());
             case DOUBLE -> ((Float8Vector) vector).setSafe(row, Double.longBitsToDouble(in.readLong()));
             case BOOLEAN -> ((BitVector) vector).setSafe(row, in.readByte());
-            case STRING -> ((VarCharVector) vector).setSafe(row, in.readLengthPrefixed());
+            case STRING -> {
+                int length = in.readLength();
+                int at = in.position();
+                in.skip(length);
+                ((VarCharVector) vector).setSafe(row, bytes, at, length);
+            }
         }
     }
 }

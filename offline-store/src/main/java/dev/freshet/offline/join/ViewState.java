@@ -6,9 +6,7 @@ import dev.freshet.core.aggregate.ViewAggregator;
 import dev.freshet.core.event.Event;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The tiles of one view for the entity being joined, fed its events in event-time order and asked
@@ -36,7 +34,10 @@ final class ViewState {
     private Tile lifetime;
     private long openStart = Long.MIN_VALUE;
     private Tile openTile;
-    private final List<Event> openEvents = new ArrayList<>();
+    // an array with a count, not a list: clearing it per tile and per entity must not touch every slot
+    // (the stale references it keeps are at most the largest tile's events)
+    private Event[] openEvents = new Event[16];
+    private int openCount;
     private long[] openOrder = new long[32];
     private boolean inLogOrder = true;
     private Tile[] buffer = new Tile[8];
@@ -56,7 +57,7 @@ final class ViewState {
         lifetime = null;
         openStart = Long.MIN_VALUE;
         openTile = null;
-        openEvents.clear();
+        openCount = 0;
         inLogOrder = true;
     }
 
@@ -70,13 +71,17 @@ final class ViewState {
             openStart = start;
             openTile = aggregator.newTile(start);
         }
-        int n = openEvents.size();
+        int n = openCount;
         if (openOrder.length < 2 * (n + 1)) {
             openOrder = Arrays.copyOf(openOrder, openOrder.length * 2);
         }
+        if (openEvents.length == n) {
+            openEvents = Arrays.copyOf(openEvents, 2 * n);
+        }
         openOrder[2 * n] = partition;
         openOrder[2 * n + 1] = offset;
-        openEvents.add(event);
+        openEvents[n] = event;
+        openCount = n + 1;
         if (inLogOrder && n > 0 && compareLog(n - 1, n) > 0) {
             inLogOrder = false;
         }
@@ -95,24 +100,23 @@ final class ViewState {
         if (inLogOrder) {
             return openTile;
         }
-        int n = openEvents.size();
+        int n = openCount;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         Arrays.sort(order, this::compareLog);
-        List<Event> events = new ArrayList<>(n);
+        Event[] events = new Event[openEvents.length];
         long[] positions = new long[openOrder.length];
         Tile t = aggregator.newTile(openStart);
         for (int k = 0; k < n; k++) {
             int i = order[k];
-            events.add(openEvents.get(i));
+            events[k] = openEvents[i];
             positions[2 * k] = openOrder[2 * i];
             positions[2 * k + 1] = openOrder[2 * i + 1];
-            aggregator.add(t, openEvents.get(i));
+            aggregator.add(t, openEvents[i]);
         }
-        openEvents.clear();
-        openEvents.addAll(events);
+        openEvents = events;
         openOrder = positions;
         openTile = t;
         // events added from now on extend this tile live while they come in log order
@@ -127,7 +131,7 @@ final class ViewState {
         complete.addLast(openTile());
         openStart = Long.MIN_VALUE;
         openTile = null;
-        openEvents.clear();
+        openCount = 0;
         inLogOrder = true;
     }
 

@@ -78,6 +78,11 @@ final class JoinFixtures {
                     .aggregate("amount", SUM, "amount", NONE)
                     .aggregate("last_amount", LAST, "amount", NONE)
                     .aggregate("min_amount_6m", MIN, "amount", Duration.ofMinutes(6)))
+            // no lifetime feature: its tiles expire 4 minutes (its longest window) after they end, as online
+            .featureView("brief", v -> v.entity("user").source("clicks").tile(Duration.ofMinutes(1))
+                    .count("clicks_3m", Duration.ofMinutes(3))
+                    .aggregate("spend_4m", SUM, "price", Duration.ofMinutes(4))
+                    .aggregate("max_qty_2m", MAX, "qty", Duration.ofMinutes(2)))
             .build();
 
     static final Source CLICKS = DEFINITIONS.source("clicks").orElseThrow();
@@ -141,6 +146,10 @@ final class JoinFixtures {
         }
         long latest = before.stream().mapToLong(l -> l.event().timestamp()).max().orElseThrow();
         if (view.ttl() != null && latest < t - view.ttl().toMillis()) {
+            return null;
+        }
+        // the online store's expiry: in a view without lifetime features, every tile has expired
+        if (a.tilesExpire() && a.tileStart(latest) <= a.lastExpiredStart(t)) {
             return null;
         }
         Map<Long, List<Logged>> byTile = new TreeMap<>();

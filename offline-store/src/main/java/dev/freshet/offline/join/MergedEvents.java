@@ -1,0 +1,158 @@
+package dev.freshet.offline.join;
+
+import dev.freshet.core.event.Event;
+
+import java.util.List;
+
+/**
+ * The k-way merge of sorted event streams into (entity, event time, partition, offset) order.
+ *
+ * <p>The merge goes one entity at a time: the streams whose current entity is the smallest form the
+ * group, and the next event is the group's smallest (time, partition, offset), found by a linear
+ * scan over primitives (k is small: a source's files, often a handful of daily ones). A stream
+ * leaves the group when its entity changes, which the stream reports without a string comparison;
+ * strings are compared only when the group is empty and the next entity is chosen, so per event
+ * there is no string work and no queue operation. Ties of the whole key go to the stream listed
+ * first, so the order is deterministic. Closing it closes every stream. Not thread-safe.
+ */
+final class MergedEvents implements EventStream {
+
+    private final EventStream[] streams;
+    /** Streams positioned on an event of the current entity. */
+    private final int[] group;
+    private int groupSize;
+    /** Streams positioned on an event of a later entity. */
+    private final int[] waiting;
+    private int waitingSize;
+    private boolean started;
+    private int head = -1;
+    private int headSlot;
+    private boolean sameEntity;
+
+    MergedEvents(List<EventStream> streams) {
+        this.streams = streams.toArray(new EventStream[0]);
+        this.group = new int[this.streams.length];
+        this.waiting = new int[this.streams.length];
+    }
+
+    @Override
+    public boolean next() {
+        if (!started) {
+            started = true;
+            for (int i = 0; i < streams.length; i++) {
+                if (streams[i].next()) {
+                    waiting[waitingSize++] = i;
+                }
+            }
+        } else if (head >= 0) {
+            EventStream h = streams[head];
+            if (!h.next()) {
+                leaveGroup();
+            } else if (!h.sameEntity()) {
+                leaveGroup();
+                waiting[waitingSize++] = head;
+            }
+        }
+        sameEntity = true;
+        if (groupSize == 0) {
+            if (waitingSize == 0) {
+                head = -1;
+                return false;
+            }
+            formGroup();
+            sameEntity = false;
+        }
+        int best = 0;
+        EventStream b = streams[group[0]];
+        for (int k = 1; k < groupSize; k++) {
+            EventStream s = streams[group[k]];
+            if (before(s, b) || !before(b, s) && group[k] < group[best]) {
+                best = k;
+                b = s;
+            }
+        }
+        headSlot = best;
+        head = group[best];
+        return true;
+    }
+
+    private static boolean before(EventStream x, EventStream y) {
+        if (x.ts() != y.ts()) {
+            return x.ts() < y.ts();
+        }
+        if (x.partition() != y.partition()) {
+            return x.partition() < y.partition();
+        }
+        return x.offset() < y.offset();
+    }
+
+    private void leaveGroup() {
+        group[headSlot] = group[--groupSize];
+    }
+
+    /** Moves the waiting streams on the smallest entity into the group. */
+    private void formGroup() {
+        String min = streams[waiting[0]].entity();
+        for (int k = 1; k < waitingSize; k++) {
+            String e = streams[waiting[k]].entity();
+            if (e.compareTo(min) < 0) {
+                min = e;
+            }
+        }
+        int kept = 0;
+        for (int k = 0; k < waitingSize; k++) {
+            int i = waiting[k];
+            if (streams[i].entity().equals(min)) {
+                group[groupSize++] = i;
+            } else {
+                waiting[kept++] = i;
+            }
+        }
+        waitingSize = kept;
+    }
+
+    @Override
+    public boolean sameEntity() {
+        return sameEntity;
+    }
+
+    @Override
+    public String entity() {
+        return streams[head].entity();
+    }
+
+    @Override
+    public long ts() {
+        return streams[head].ts();
+    }
+
+    @Override
+    public int partition() {
+        return streams[head].partition();
+    }
+
+    @Override
+    public long offset() {
+        return streams[head].offset();
+    }
+
+    @Override
+    public Event event() {
+        return streams[head].event();
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (EventStream s : streams) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

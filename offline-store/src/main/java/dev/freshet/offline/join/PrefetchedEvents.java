@@ -1,0 +1,184 @@
+package dev.freshet.offline.join;
+
+import dev.freshet.core.event.Event;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads another event stream ahead on a thread of its own: the scan, the decoding, the merge and
+ * the building of each {@link Event} happen there, in batches, while the join's thread aggregates
+ * the previous batches. The join is thus spread over two cores without changing what it computes:
+ * the order of the events is the source's.
+ *
+ * <p>Memory stays bounded: {@link #BATCHES} batches of {@link #BATCH_EVENTS} events circulate
+ * between the threads, and the reader waits when the join has not freed one. The source is used only
+ * by the reader thread until it ends, and is closed by {@link #close} after that thread has stopped.
+ * A failure of the reader is thrown, as it was thrown there, by the {@link #next} that reaches it.
+ * Not thread-safe (one consumer).
+ */
+final class PrefetchedEvents implements EventStream {
+
+    static final int BATCH_EVENTS = 4096;
+    static final int BATCHES = 16;
+
+    /** Events read ahead, in columns; {@code count < BATCH_EVENTS} only for the last one. */
+    private static final class Batch {
+        final Event[] events = new Event[BATCH_EVENTS];
+        final String[] entities = new String[BATCH_EVENTS];
+        final boolean[] sameEntity = new boolean[BATCH_EVENTS];
+        final long[] ts = new long[BATCH_EVENTS];
+        final int[] partitions = new int[BATCH_EVENTS];
+        final long[] offsets = new long[BATCH_EVENTS];
+        int count;
+        boolean last;
+        /** What the source threw (an unchecked exception or an error), ending the stream. */
+        Throwable failure;
+    }
+
+    private final EventStream source;
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES);
+    private final Thread reader;
+    private volatile boolean stopped;
+    private Batch current;
+    private int index;
+    private boolean ended;
+    private boolean closed;
+
+    PrefetchedEvents(EventStream source, String name) {
+        this.source = source;
+        for (int i = 0; i < BATCHES; i++) {
+            free.add(new Batch());
+        }
+        this.reader = Thread.ofPlatform().daemon().name("freshet-join-reader-" + name).unstarted(this::read);
+        reader.start();
+    }
+
+    /** The reader thread: fills free batches until the source ends or fails, or the stream is closed. */
+    private void read() {
+        try {
+            boolean more = true;
+            while (more && !stopped) {
+                Batch b = free.take();
+                int n = 0;
+                try {
+                    while (n < BATCH_EVENTS && (more = readInto(b, n))) {
+                        n++;
+                    }
+                } catch (RuntimeException | Error e) {
+                    // handed to the join's thread, which would otherwise wait for this thread forever
+                    b.failure = e;
+                    more = false;
+                }
+                b.count = n;
+                b.last = !more;
+                full.put(b);
+            }
+        } catch (InterruptedException e) {
+            // closed while waiting for the join: nothing more to do
+        }
+    }
+
+    /** Reads the source's next event into {@code b[n]}; a method of its own so that the JIT compiles it early, in full. */
+    private boolean readInto(Batch b, int n) {
+        if (!source.next()) {
+            return false;
+        }
+        b.events[n] = source.event();
+        b.entities[n] = source.entity();
+        b.sameEntity[n] = source.sameEntity();
+        b.ts[n] = source.ts();
+        b.partitions[n] = source.partition();
+        b.offsets[n] = source.offset();
+        return true;
+    }
+
+    @Override
+    public boolean next() {
+        if (ended) {
+            return false;
+        }
+        if (current != null && ++index < current.count) {
+            return true;
+        }
+        while (true) {
+            if (current != null) {
+                if (current.last) {
+                    ended = true;
+                    Throwable failure = current.failure;
+                    if (failure != null) {
+                        failure.addSuppressed(new IllegalStateException("rethrown from the join's reader thread " + reader.getName()));
+                        if (failure instanceof Error error) {
+                            throw error;
+                        }
+                        throw (RuntimeException) failure;
+                    }
+                    return false;
+                }
+                free.add(current);
+            }
+            try {
+                current = full.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the archive's events", e);
+            }
+            index = 0;
+            if (current.count > 0) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public boolean sameEntity() {
+        return current.sameEntity[index];
+    }
+
+    @Override
+    public String entity() {
+        return current.entities[index];
+    }
+
+    @Override
+    public long ts() {
+        return current.ts[index];
+    }
+
+    @Override
+    public int partition() {
+        return current.partitions[index];
+    }
+
+    @Override
+    public long offset() {
+        return current.offsets[index];
+    }
+
+    @Override
+    public Event event() {
+        return current.events[index];
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopped = true;
+        reader.interrupt();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the join's reader thread", e);
+        } finally {
+            free.clear();
+            full.clear();
+            current = null;
+        }
+        source.close();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.freshet.offline.join;
+
+import dev.freshet.core.definition.FieldType;
+import dev.freshet.core.definition.Schema;
+import dev.freshet.core.error.CorruptDataException;
+import dev.freshet.core.event.EntityKey;
+import dev.freshet.core.event.Event;
+import dev.freshet.offline.arrow.ArchiveSchema;
+import dev.freshet.offline.arrow.EventColumns;
+import dev.freshet.offline.arrow.ParquetFiles;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.memory.BufferAllocator;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The events of one archive file whose rows are sorted by (entity, event time, partition, offset),
+ * each batch copied out of its Arrow buffers in bulk, column by column, into reused arrays.
+ *
+ * <p>Consecutive rows of a sorted file mostly share their entity, so the key is compared as bytes
+ * with the previous row's and decoded into a string (and an {@link EntityKey}) only when it
+ * changes; the order check then needs one string comparison per entity, not per row. An
+ * {@link Event} is built only when the join asks for it, with the fields the join aggregates (the
+ * others null). The file is opened by the first {@link #next}. Not thread-safe.
+ */
+final class SortedFileEvents implements EventStream {
+
+    private final BufferAllocator allocator;
+    private final Path file;
+    private final String[] scanColumns;
+    private final EventColumns columns;
+    private final Schema schema;
+    private final String keyField;
+    private final int[] fields;
+    private final FieldType[] types;
+    private final Event.Builder builder;
+    private ParquetFiles.Scan scan;
+    private boolean closed;
+
+    // the bound batch, copied out of its Arrow buffers in bulk: the per-row work then reads plain arrays
+    private int row = -1;
+    private int rows;
+    private boolean stringKeys;
+    private int[] keyOffsets = new int[0];
+    private byte[] keyData = new byte[0];
+    private long[] longKeys = new long[0];
+    private long[] times = new long[0];
+    private int[] partitions = new int[0];
+    private long[] offsets = new long[0];
+    /** Per aggregated field: the vector (null when the scan lacks the column), its bits or its strings. */
+    private final FieldVector[] fieldVectors;
+    private final boolean[] fieldNulls;
+    private final long[][] fieldBits;
+    private final int[][] fieldOffsets;
+    private final byte[][] fieldData;
+
+    // the current row
+    private int keyStart;
+    private int keyLength = -1;
+    private long longKey;
+    private String entity;
+    private EntityKey entityKey;
+    private boolean sameEntity;
+    private long ts;
+
+    /**
+     * @param columns the archive columns to read
+     * @param fields  the schema positions of the fields the join aggregates
+     */
+    SortedFileEvents(BufferAllocator allocator, Path file, String[] columns, ArchiveSchema layout, String keyField, int[] fields) {
+        this.allocator = allocator;
+        this.file = file;
+        this.scanColumns = columns.clone();
+        this.columns = new EventColumns(layout, keyField);
+        this.schema = layout.source().schema();
+        this.keyField = keyField;
+        this.fields = fields.clone();
+        this.types = new FieldType[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            types[i] = schema.field(fields[i]).type();
+        }
+        this.builder = Event.builder(schema);
+        this.fieldVectors = new FieldVector[fields.length];
+        this.fieldNulls = new boolean[fields.length];
+        this.fieldBits = new long[fields.length][];
+        this.fieldOffsets = new int[fields.length][];
+        this.fieldData = new byte[fields.length][];
+    }
+
+    @Override
+    public boolean next() {
+        if (scan == null) {
+            if (closed) {
+                return false;
+            }
+            // opened by the first read, not by the constructor: on the thread that reads, while the join's thread does other work
+            scan = ParquetFiles.scan(allocator, List.of(file), Optional.of(scanColumns), ParquetFiles.DEFAULT_BATCH_ROWS);
+        }
+        row++;
+        while (row >= rows) {
+            if (!scan.next()) {
+                return false;
+            }
+            bind(scan.root());
+            row = 0;
+        }
+        long previousTs = ts;
+        String previous = entity;
+        readKey();
+        ts = times[row];
+        // a file wrongly marked sorted would silently give wrong values: check the order as it streams
+        if (previous != null && (sameEntity ? ts < previousTs : entity.compareTo(previous) < 0)) {
+            throw new CorruptDataException("archive file " + file + " is marked sorted, but event (" + entity + ", " + ts
+                    + ") comes after (" + previous + ", " + previousTs + "); mark it unsorted or re-compact it");
+        }
+        return true;
+    }
+
+    private void bind(VectorSchemaRoot root) {
+        // checks the columns' types once per batch, with the archive's messages
+        rows = columns.bind(root).rowCount();
+        int n = rows;
+        FieldVector key = root.getVector(keyField);
+        if (key.getNullCount() > 0) {
+            for (int r = 0; r < n; r++) {
+                if (key.isNull(r)) {
+                    throw new CorruptDataException("archive file " + file + ": row " + r + " of a batch has no entity key ('"
+                            + keyField + "' is null)");
+                }
+            }
+        }
+        stringKeys = key instanceof VarCharVector;
+        if (stringKeys) {
+            keyOffsets = offsets((VarCharVector) key, n, keyOffsets);
+            keyData = data((VarCharVector) key, keyOffsets, n, keyData);
+        } else {
+            longKeys = longs(key, n, longKeys);
+        }
+        times = longs(required(root, ArchiveSchema.EVENT_TIME), n, times);
+        FieldVector partition = required(root, ArchiveSchema.PARTITION);
+        if (partitions.length < n) {
+            partitions = new int[n];
+        }
+        partition.getDataBuffer().nioBuffer(0, n * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(partitions, 0, n);
+        offsets = longs(required(root, ArchiveSchema.OFFSET), n, offsets);
+        for (int i = 0; i < fields.length; i++) {
+            FieldVector v = root.getVector(schema.field(fields[i]).name());
+            fieldVectors[i] = v;
+            if (v == null) {
+                continue;
+            }
+            fieldNulls[i] = v.getNullCount() > 0;
+            switch (types[i]) {
+                case STRING -> {
+                    fieldOffsets[i] = offsets((VarCharVector) v, n, fieldOffsets[i]);
+                    fieldData[i] = data((VarCharVector) v, fieldOffsets[i], n, fieldData[i]);
+                }
+                case LONG, DOUBLE, TIMESTAMP -> fieldBits[i] = longs(v, n, fieldBits[i]);
+                case BOOLEAN -> {
+                    // bit-packed: read per row
+                }
+            }
+        }
+    }
+
+    private FieldVector required(VectorSchemaRoot root, String name) {
+        FieldVector v = root.getVector(name);
+        if (v.getNullCount() > 0) {
+            throw new CorruptDataException("archive file " + file + ": column '" + name + "' has " + v.getNullCount()
+                    + " nulls in a batch; every event needs one");
+        }
+        return v;
+    }
+
+    /** The 8-byte values of a fixed-width vector (longs, timestamps, doubles' bits), copied in bulk. */
+    private static long[] longs(FieldVector v, int n, long[] into) {
+        long[] a = into != null && into.length >= n ? into : new long[n];
+        v.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(a, 0, n);
+        return a;
+    }
+
+    private static int[] offsets(VarCharVector v, int n, int[] into) {
+        int[] a = into != null && into.length >= n + 1 ? into : new int[n + 1];
+        v.getOffsetBuffer().nioBuffer(0, (n + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a, 0, n + 1);
+        return a;
+    }
+
+    /** The bytes of a string vector's rows, copied in bulk; {@code offsets} index into them. */
+    private static byte[] data(VarCharVector v, int[] offsets, int n, byte[] into) {
+        int end = offsets[n];
+        byte[] a = into != null && into.length >= end ? into : new byte[Math.max(end, 64)];
+        if (end > 0) {
+            v.getDataBuffer().getBytes(0, a, 0, end);
+        }
+        return a;
+    }
+
+    /** Reads the row's key; decodes it only when it differs from the previous row's. */
+    private void readKey() {
+        if (stringKeys) {
+            int start = keyOffsets[row];
+            int length = keyOffsets[row + 1] - start;
+            // the previous row's key is still in keyData at keyStart, unless a new batch was bound: then compare the strings' bytes
+            sameEntity = length == keyLength && (row > 0
+                    ? Arrays.equals(keyData, start, start + length, keyData, keyStart, keyStart + length)
+                    : entity != null && entity.equals(new String(keyData, start, length, StandardCharsets.UTF_8)));
+            keyStart = start;
+            if (!sameEntity) {
+                keyLength = length;
+                setEntity(new String(keyData, start, length, StandardCharsets.UTF_8));
+            }
+        } else {
+            long value = longKeys[row];
+            sameEntity = entity != null && value == longKey;
+            if (!sameEntity) {
+                longKey = value;
+                setEntity(Long.toString(value));
+            }
+        }
+    }
+
+    private void setEntity(String value) {
+        entity = value;
+        entityKey = null;
+    }
+
+    @Override
+    public boolean sameEntity() {
+        return sameEntity;
+    }
+
+    @Override
+    public String entity() {
+        return entity;
+    }
+
+    @Override
+    public long ts() {
+        return ts;
+    }
+
+    @Override
+    public int partition() {
+        return partitions[row];
+    }
+
+    @Override
+    public long offset() {
+        return offsets[row];
+    }
+
+    @Override
+    public Event event() {
+        if (entityKey == null) {
+            entityKey = new EntityKey(entity);
+        }
+        builder.key(entityKey).timestamp(ts);
+        for (int i = 0; i < fields.length; i++) {
+            int p = fields[i];
+            FieldVector v = fieldVectors[i];
+            if (v == null || fieldNulls[i] && v.isNull(row)) {
+                builder.set(p, null);
+                continue;
+            }
+            switch (types[i]) {
+                case STRING -> {
+                    int[] o = fieldOffsets[i];
+                    builder.set(p, new String(fieldData[i], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8));
+                }
+                case LONG, TIMESTAMP, DOUBLE -> builder.setBits(p, fieldBits[i][row]);
+                case BOOLEAN -> builder.setBits(p, ((BitVector) v).get(row));
+            }
+        }
+        return builder.build();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (scan != null) {
+            scan.close();
+        }
+    }
+}
