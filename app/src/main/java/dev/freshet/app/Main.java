@@ -1,8 +1,10 @@
 package dev.freshet.app;
 
+import dev.freshet.app.cli.ArchiveCommand;
 import dev.freshet.app.cli.LookupCommand;
 import dev.freshet.app.cli.ProduceCommand;
 import dev.freshet.app.cli.RunCommand;
+import dev.freshet.app.cli.TrainingSetCommand;
 import dev.freshet.app.cli.ValidateCommand;
 import dev.freshet.app.cli.Version;
 import dev.freshet.app.cli.VersionCommand;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Freshet: a streaming feature store for the JVM.",
-        subcommands = {RunCommand.class, ProduceCommand.class, LookupCommand.class, ValidateCommand.class, VersionCommand.class, HelpCommand.class},
+        subcommands = {RunCommand.class, ProduceCommand.class, LookupCommand.class, TrainingSetCommand.class, ArchiveCommand.class,
+                ValidateCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success",
@@ -55,6 +58,6 @@ public final class Main implements Runnable {
     /** {@code freshet} without a subcommand: a usage error, so scripts notice (exit 2, usage on stderr). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, lookup, validate, version or help");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, lookup, training-set, archive, validate, version or help");
     }
 }

@@ -5,6 +5,7 @@ import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
+import dev.freshet.offline.archive.Archiver;
 import dev.freshet.online.sink.TileSink;
 import dev.freshet.ingest.stream.IngestCounters;
 
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * status line of {@code freshet run}. The counts are the pipeline's processing counters, which count
  * a record again when its transaction is retried; the topics are the exact record.
  */
-record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store) {
+record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store, ArchiveCounts archive) {
 
     PipelineStatus {
         sources = List.copyOf(sources);
@@ -26,7 +27,11 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
     }
 
     PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
-        this(sources, views, null);
+        this(sources, views, null, null);
+    }
+
+    /** The archiver of the offline store: events committed to the archive since start, and how many it is behind. */
+    record ArchiveCounts(long archived, long lag) {
     }
 
     /** The online-store sink: tile records written and removed, and how many it is behind. */
@@ -52,11 +57,13 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         return of(pipeline.ingestCounters(), pipeline.featureCounters(), definitions);
     }
 
-    /** With the online-store sink's counts, when there is a sink. */
-    static PipelineStatus of(Pipeline pipeline, TileSink sink, Definitions definitions) {
+    /** With the online-store sink's and the archiver's counts, when they run. */
+    static PipelineStatus of(Pipeline pipeline, TileSink sink, Archiver archiver, Definitions definitions) {
         PipelineStatus p = of(pipeline, definitions);
-        return sink == null ? p : new PipelineStatus(p.sources(), p.views(),
-                new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag()));
+        return new PipelineStatus(p.sources(), p.views(),
+                sink == null ? null : new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag()),
+                archiver == null ? null : new ArchiveCounts(archiver.rowsArchived().values().stream().mapToLong(Long::longValue).sum(),
+                        archiver.lag()));
     }
 
     /** Every count 0: what a pipeline that has processed nothing shows. */
@@ -97,6 +104,9 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         if (store != null) {
             parts.add("online store: " + Counts.plural(store.written(), "tile") + " written, " + Counts.grouped(store.removed())
                     + " removed, lag " + Counts.grouped(store.lag()));
+        }
+        if (archive != null) {
+            parts.add("archive: " + Counts.plural(archive.archived(), "event") + ", lag " + Counts.grouped(archive.lag()));
         }
         return String.join(" | ", parts);
     }

@@ -38,10 +38,10 @@ import java.util.stream.Stream;
         description = {"Run Freshet on the configuration: the Kafka broker (embedded unless the configuration names "
                 + "bootstrap servers), Freshet's topics, the streaming pipeline, which validates the sources' events "
                 + "(invalid ones go to freshet.dlq with the reason) and keeps the tiles of the feature views, the online "
-                + "store filled from those tiles, and the HTTP API that serves feature values (POST /get-online-features). "
-                + "Runs until Ctrl-C, then stops everything cleanly; a restart resumes from the data directories.",
-                "Without --config and without ./freshet.yaml it runs the bundled example configuration.",
-                "The offline store comes in the next release; this version does not start it."})
+                + "store filled from those tiles, the HTTP API that serves feature values (POST /get-online-features), "
+                + "the archiver that keeps every valid event as Parquet for training sets, and the Arrow Flight server "
+                + "that streams them. Runs until Ctrl-C, then stops everything cleanly; a restart resumes from the data directories.",
+                "Without --config and without ./freshet.yaml it runs the bundled example configuration."})
 public final class RunCommand implements Callable<Integer> {
 
     /** How often the run checks for a stop request or a failed pipeline. */
@@ -144,7 +144,9 @@ public final class RunCommand implements Callable<Integer> {
         });
         out.println("  health, metrics, registry: " + url + "/health, /metrics, /registry");
         out.println("  dead letters:  kcat -b " + bootstrap + " -t " + Topics.DLQ + " -C -J   (the reason is in the headers)");
-        out.println("Not in this version: the offline store (Parquet archive, training sets) comes in the next release.");
+        definitions.featureViews().stream().findFirst().ifPresent(view -> out.println("  training set:  freshet training-set "
+                + configArg + "--spine labels.csv --features " + view.name() + ":" + view.features().get(0).name()
+                + " --out training.parquet   (or pull it through Arrow Flight at " + stack.flight().uri() + ")"));
         out.println("A status line every " + Durations.format(statusInterval) + " when something changed. Ctrl-C to stop.");
         out.flush();
     }
@@ -170,9 +172,13 @@ public final class RunCommand implements Callable<Integer> {
                 return Optional.of(new IllegalStateException("the online-store sink stopped: " + stack.sink().failure().get().getMessage(),
                         stack.sink().failure().get()));
             }
+            if (stack.archiver() != null && stack.archiver().failure().isPresent()) {
+                return Optional.of(new IllegalStateException("the offline-store archiver stopped: "
+                        + stack.archiver().failure().get().getMessage(), stack.archiver().failure().get()));
+            }
             if (System.nanoTime() - nextStatus >= 0) {
                 nextStatus = System.nanoTime() + statusInterval.toNanos();
-                PipelineStatus now = PipelineStatus.of(pipeline, stack.sink(), definitions);
+                PipelineStatus now = PipelineStatus.of(pipeline, stack.sink(), stack.archiver(), definitions);
                 if (!now.equals(shown)) {
                     out.println(LocalTime.now().format(TIME) + "  " + now.line());
                     out.flush();

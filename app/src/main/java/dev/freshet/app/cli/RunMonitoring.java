@@ -9,6 +9,7 @@ import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
 import dev.freshet.ingest.stream.IngestCounters;
+import dev.freshet.offline.archive.Archiver;
 import dev.freshet.online.sink.TileSink;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -17,24 +18,27 @@ import java.util.Map;
 
 /**
  * What {@code GET /health} and {@code GET /metrics} say about the parts {@code freshet run} started:
- * the streaming pipeline (state, per-source event and dead-letter counts, per-view tile counts) and
- * the online-store sink (running, store errors, tiles written, lag behind the tile topics).
+ * the streaming pipeline (state, per-source event and dead-letter counts, per-view tile counts), the
+ * online-store sink (running, store errors, tiles written, lag behind the tile topics) and the
+ * archiver of the offline store (running, rows archived, lag behind the events topics).
  */
 final class RunMonitoring {
 
     private final Pipeline pipeline;
     private final TileSink sink;
+    private final Archiver archiver;
     private final Definitions definitions;
     private final String storeDescription;
 
-    RunMonitoring(Pipeline pipeline, TileSink sink, Definitions definitions, String storeDescription) {
+    RunMonitoring(Pipeline pipeline, TileSink sink, Archiver archiver, Definitions definitions, String storeDescription) {
         this.pipeline = pipeline;
         this.sink = sink;
+        this.archiver = archiver;
         this.definitions = definitions;
         this.storeDescription = storeDescription;
     }
 
-    /** Up while the pipeline runs (or rebalances) and the sink writes to the store. */
+    /** Up while the pipeline runs (or rebalances), the sink writes to the store and the archiver runs. */
     HealthCheck health() {
         return () -> {
             Map<String, HealthCheck.Component> checks = new LinkedHashMap<>();
@@ -51,6 +55,9 @@ final class RunMonitoring {
             } else {
                 checks.put("online_store", HealthCheck.Component.up(storeDescription + ", lag " + sink.lag() + " tile records"));
             }
+            checks.put("offline_store", archiver.isRunning()
+                    ? HealthCheck.Component.up("archive lag " + archiver.lag() + " events")
+                    : HealthCheck.Component.down("the archiver stopped" + archiver.failure().map(f -> ": " + f.getMessage()).orElse("")));
             return HealthCheck.Report.of(checks);
         };
     }
@@ -60,6 +67,7 @@ final class RunMonitoring {
         return out -> {
             writePipeline(out);
             writeSink(out);
+            writeArchiver(out);
         };
     }
 
@@ -111,5 +119,20 @@ final class RunMonitoring {
                 "Tile records not yet written to the online store, per tile-topic partition.", Map.of("partition", partition), lag));
         out.gauge("freshet_online_store_up", "1 while the sink runs and its writes succeed, else 0.",
                 sink.isRunning() && sink.storeError() == null ? 1 : 0);
+    }
+
+    private void writeArchiver(PrometheusWriter out) {
+        Map<String, Long> rows = archiver.rowsArchived();
+        for (Source source : definitions.sources()) {
+            out.counter("freshet_offline_rows_archived_total", "Canonical events of a source committed to the Parquet archive.",
+                    Map.of("source", source.name()), rows.getOrDefault(source.name(), 0L));
+        }
+        out.counter("freshet_offline_files_committed_total", "Parquet files committed to the archive (with their offsets).",
+                archiver.filesCommitted());
+        out.counter("freshet_offline_compactions_total", "Date partitions of the archive rewritten as sorted files.", archiver.compactions());
+        out.gauge("freshet_offline_lag_records", "Canonical events not yet committed to the archive (unread or buffered).", archiver.lag());
+        out.gauge("freshet_offline_last_commit_timestamp_seconds", "When the archiver last committed, Unix time (0: not yet).",
+                archiver.lastCommitMillis() / 1000.0);
+        out.gauge("freshet_offline_up", "1 while the archiver runs, else 0.", archiver.isRunning() ? 1 : 0);
     }
 }

@@ -22,11 +22,8 @@ import java.util.List;
  * What {@code freshet run} does with a configuration, written for the operator: where the broker
  * and the stores are, which topics it manages, which features it computes. Paths are shown
  * absolute, since relative ones resolve against the working directory and that is easy to get wrong.
- * The offline store is listed with what this version does about it: nothing yet.
  */
 final class RunPlan {
-
-    private static final String NEXT_RELEASE = "(comes in the next release; not started by this version)";
 
     private RunPlan() {
     }
@@ -57,8 +54,11 @@ final class RunPlan {
         out.println("HTTP API");
         out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push, /health, /metrics, /registry"
                 + " (at most " + config.api().maxEntities() + " entities per lookup)");
-        out.println("Offline store " + NEXT_RELEASE);
-        out.println("  Parquet event archive under " + absolute(config.offlineStore().path()));
+        out.println("Offline store");
+        out.println("  Parquet event archive under " + absolute(config.offlineStore().path()) + ", from the canonical events topics"
+                + " (read_committed), committed every " + Durations.format(config.offlineStore().flushInterval()));
+        out.println("  Arrow Flight server of training sets on " + config.offlineStore().flightHost() + ":"
+                + config.offlineStore().flightPort());
     }
 
     private static String kafka(KafkaConfig kafka) {

@@ -2,6 +2,7 @@ package dev.freshet.app.cli;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
+import dev.freshet.core.definition.Durations;
 import dev.freshet.core.error.TransientException;
 import dev.freshet.features.Pipeline;
 import dev.freshet.ingest.broker.EmbeddedKafka;
@@ -10,11 +11,21 @@ import dev.freshet.ingest.topic.TopicSpec;
 import dev.freshet.ingest.topic.Topics;
 import dev.freshet.app.api.ApiServer;
 import dev.freshet.app.api.KafkaPushTarget;
+import dev.freshet.offline.archive.Archiver;
+import dev.freshet.offline.archive.EventArchive;
+import dev.freshet.offline.flight.TrainingSetFlightServer;
+import dev.freshet.offline.join.PointInTimeJoin;
 import dev.freshet.online.OnlineStore;
 import dev.freshet.online.sink.TileSink;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,14 +37,18 @@ import java.util.stream.Collectors;
 /**
  * What {@code freshet run} starts, in order: the embedded Kafka broker (unless the configuration
  * names an external cluster), Freshet's topics, the streaming pipeline, the online store and the
- * sink that fills it from the tile topics, the HTTP API, and with {@code --demo} a synthetic
- * workload. {@link #close()} stops them in the reverse order: the API and the sink first, then the
- * pipeline, so that it commits what it processed while the broker is still there, then the broker.
+ * sink that fills it from the tile topics, the archiver of the offline store, the HTTP API, the Arrow
+ * Flight server of training sets, and with {@code --demo} a synthetic workload. {@link #close()}
+ * stops them in the reverse order: the servers, the archiver (which commits what it read) and the
+ * sink first, then the pipeline, so that it commits what it processed while the broker is still
+ * there, then the broker.
  * Not thread-safe; {@code close} is idempotent.
  */
 final class RunStack implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunStack.class);
 
     private static final Duration SLOW_START = Duration.ofSeconds(5);
     private static final Duration START_POLL = Duration.ofMillis(100);
@@ -42,17 +57,21 @@ final class RunStack implements AutoCloseable {
     private final Deque<AutoCloseable> started;
     private final Pipeline pipeline;
     private final TileSink sink;
+    private final Archiver archiver;
     private final ApiServer api;
+    private final TrainingSetFlightServer flight;
     private final DemoWorkload demo;
     private final String bootstrapServers;
     private boolean closed;
 
-    private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, ApiServer api, DemoWorkload demo,
-                     String bootstrapServers) {
+    private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, Archiver archiver, ApiServer api,
+                     TrainingSetFlightServer flight, DemoWorkload demo, String bootstrapServers) {
         this.started = started;
         this.pipeline = pipeline;
         this.sink = sink;
+        this.archiver = archiver;
         this.api = api;
+        this.flight = flight;
         this.demo = demo;
         this.bootstrapServers = bootstrapServers;
     }
@@ -99,7 +118,7 @@ final class RunStack implements AutoCloseable {
             Pipeline pipeline = Pipeline.start(config, bootstrap, options.pipelineSettings());
             started.push(pipeline);
             if (!awaitRunning(pipeline, stop, out)) {
-                return new RunStack(started, pipeline, null, null, null, bootstrap);
+                return new RunStack(started, pipeline, null, null, null, null, null, bootstrap);
             }
             out.println("Streaming pipeline " + Pipeline.applicationId(config) + " started (state in "
                     + config.streams().stateDir() + ")");
@@ -115,13 +134,35 @@ final class RunStack implements AutoCloseable {
             out.println("Online store: " + storeDescription + ", filled from " + String.join(", ", tileTopics));
             out.flush();
 
+            BufferAllocator allocator = new RootAllocator();
+            started.push(() -> closeAllocator(allocator));
+            // the archiver's flushes and compactions follow the wall clock, whatever clock lookups read
+            Archiver archiver = Archiver.settings().bootstrapServers(bootstrap).definitions(config.definitions())
+                    .root(config.offlineStore().path()).flushInterval(config.offlineStore().flushInterval())
+                    .allocator(allocator).start();
+            started.push(archiver);
+            out.println("Offline store: archiving " + config.definitions().sources().stream()
+                    .map(s -> EventArchive.topic(s)).collect(Collectors.joining(", ")) + " as Parquet under "
+                    + config.offlineStore().path() + " (committed every " + Durations.format(config.offlineStore().flushInterval()) + ")");
+            out.flush();
+
             KafkaPushTarget push = KafkaPushTarget.connect(bootstrap, config.project());
             started.push(push);
-            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, config.definitions(), storeDescription);
+            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, archiver, config.definitions(), storeDescription);
             ApiServer api = ApiServer.builder().config(config).store(store).clock(options.clock()).push(push)
                     .health(monitoring.health()).metrics(monitoring.metrics()).build().start();
             started.push(api);
             out.println("HTTP API listening on " + api.url());
+            out.flush();
+
+            Path offlineRoot = config.offlineStore().path();
+            PointInTimeJoin join = PointInTimeJoin.builder().definitions(config.definitions())
+                    .archive(source -> EventArchive.files(offlineRoot, source)).allocator(allocator)
+                    .spillDirectory(offlineRoot.resolve("spill")).freshetVersion(Version.current()).build();
+            TrainingSetFlightServer flight = TrainingSetFlightServer.builder().join(join).allocator(allocator)
+                    .host(config.offlineStore().flightHost()).port(config.offlineStore().flightPort()).start();
+            started.push(flight);
+            out.println("Arrow Flight server listening on " + flight.uri() + " (training sets: DoGet with the request as JSON in the ticket)");
             out.flush();
 
             DemoWorkload demo = null;
@@ -133,7 +174,7 @@ final class RunStack implements AutoCloseable {
                         + " for " + DemoWorkload.ENTITIES + " users (u1 is the busiest)");
                 out.flush();
             }
-            return new RunStack(started, pipeline, sink, api, demo, bootstrap);
+            return new RunStack(started, pipeline, sink, archiver, api, flight, demo, bootstrap);
         } catch (RuntimeException | Error | InterruptedException e) {
             RuntimeException closing = closeAll(started);
             if (closing != null) {
@@ -204,6 +245,16 @@ final class RunStack implements AutoCloseable {
         return sink;
     }
 
+    /** The archiver of the offline store; null when a stop was requested before it started. */
+    Archiver archiver() {
+        return archiver;
+    }
+
+    /** The Arrow Flight server; null when a stop was requested before it started. */
+    TrainingSetFlightServer flight() {
+        return flight;
+    }
+
     /** The HTTP API; null when a stop was requested before it started. */
     ApiServer api() {
         return api;
@@ -229,6 +280,15 @@ final class RunStack implements AutoCloseable {
         RuntimeException failure = closeAll(started);
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Arrow memory still held at the end is a leak to report, not a reason to fail the stop. */
+    private static void closeAllocator(BufferAllocator allocator) {
+        try {
+            allocator.close();
+        } catch (IllegalStateException leaked) {
+            LOG.warn("Arrow memory not released at stop: {}", leaked.getMessage());
         }
     }
 

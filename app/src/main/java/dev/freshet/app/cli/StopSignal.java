@@ -68,7 +68,8 @@ final class StopSignal {
         if (finished.getCount() == 0) {
             return;
         }
-        out.println("Stopping: closing the API and the online store, then the pipeline (it commits what it processed), then the broker...");
+        out.println("Stopping: closing the API and Flight servers, the archiver (it commits what it read) and the online store, "
+                + "then the pipeline (it commits what it processed), then the broker...");
         out.flush();
         request();
         boolean done;

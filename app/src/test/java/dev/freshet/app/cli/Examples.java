@@ -39,6 +39,8 @@ final class Examples {
         return SHOP.replace(EMBEDDED, "embedded: {port: " + port + ", data_dir: \"" + dir.resolve("kafka") + "\"}")
                 .replace("project: shop\n", "project: shop\nstreams: {state_dir: \"" + dir.resolve("streams") + "\"}\n")
                 .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: rocksdb, path: \"" + dir.resolve("online") + "\"}")
+                .replace("offline_store: {path: ./data/offline}", "offline_store: {path: \"" + dir.resolve("offline")
+                        + "\", flight: {port: " + freePort() + "}}")
                 .replace("api: {port: 8080}", "api: {port: " + apiPort + "}");
     }
 

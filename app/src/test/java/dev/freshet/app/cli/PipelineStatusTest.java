@@ -22,6 +22,16 @@ class PipelineStatusTest {
     }
 
     @Test
+    void theStoreAndTheArchiveFollowThePipeline() {
+        PipelineStatus status = new PipelineStatus(List.of(new PipelineStatus.SourceCounts("clicks", 5, Map.of())),
+                List.of(new PipelineStatus.ViewCounts("user_activity", 5, 0, 4)),
+                new PipelineStatus.StoreCounts(4, 0, 1), new PipelineStatus.ArchiveCounts(1_234, 56));
+
+        assertThat(status.line()).isEqualTo("clicks: 5 events, 0 dead letters | user_activity: 5 applied, 0 late, 4 tiles published"
+                + " | online store: 4 tiles written, 0 removed, lag 1 | archive: 1,234 events, lag 56");
+    }
+
+    @Test
     void nothingProcessedIsAllZeroAndEqualToAnotherNothing() {
         var definitions = FreshetConfig.parse(Examples.SHOP, "freshet.yaml").definitions();
 

@@ -74,7 +74,7 @@ class RunCommandTest {
         Cli result = Cli.run("run", "--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("Usage: freshet run").contains("next release").doesNotContain("--status-interval");
+        assertThat(result.out()).contains("Usage: freshet run").contains("Arrow Flight server").doesNotContain("--status-interval");
     }
 
     @Test

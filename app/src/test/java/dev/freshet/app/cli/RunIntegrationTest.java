@@ -61,7 +61,9 @@ class RunIntegrationTest {
                 .contains("Events of clicks become features of user_activity as they arrive.")
                 .contains("freshet produce --config " + config + " --source clicks --file events.jsonl")
                 .contains("freshet lookup --config " + config + " --features user_activity:clicks_5m,")
-                .contains("Not in this version: the offline store (Parquet archive, training sets) comes in the next release.")
+                .contains("Offline store: archiving freshet.events.clicks as Parquet under " + dir.resolve("offline"))
+                .contains("Arrow Flight server listening on grpc://127.0.0.1:")
+                .contains("freshet training-set --config " + config + " --spine labels.csv --features user_activity:clicks_5m")
                 .contains("Ctrl-C to stop.");
         assertThat(first.outLines()).last().isEqualTo("Stopped.");
 

@@ -22,12 +22,14 @@ class RunPlanTest {
                 .contains("Kafka Streams application shop-pipeline, exactly once, state in " + absolute("data/streams")
                         + ", commit every 100ms")
                 .contains("RocksDB in " + absolute("data/online"))
-                .contains("Parquet event archive under " + absolute("data/offline"))
+                .contains("Parquet event archive under " + absolute("data/offline") + ", from the canonical events topics"
+                        + " (read_committed), committed every 30s")
                 .contains("127.0.0.1:8080: /get-online-features, /push, /health, /metrics, /registry (at most 1000 entities per lookup)")
                 .contains("user_activity: entity user (join key user_id), source clicks, tile 1m, ttl 7d");
         assertThat(plan.lines())
                 .anyMatch(l -> l.equals("Online store"))
-                .anyMatch(l -> l.equals("Offline store (comes in the next release; not started by this version)"))
+                .anyMatch(l -> l.equals("Offline store"))
+                .anyMatch(l -> l.equals("  Arrow Flight server of training sets on 127.0.0.1:8815"))
                 .anyMatch(l -> l.equals("HTTP API"))
                 .anyMatch(l -> l.matches("\\s+clicks\\s+raw events of source clicks"))
                 .anyMatch(l -> l.matches("\\s+freshet\\.events\\.clicks\\s+parsed events of source clicks"))
