@@ -4,7 +4,7 @@ import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.error.CorruptDataException;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /**
  * One aggregate function over one field, bound to its slots in a view's tile layout. Holds no
@@ -45,8 +45,11 @@ abstract class Aggregate {
         }
     }
 
-    /** Adds one event; null field values are skipped. */
-    abstract void add(Tile t, Event e);
+    /**
+     * Adds one event; null field values are skipped. Keeps no reference to {@code e} (it may be a
+     * reused row), only to the immutable values it returns.
+     */
+    abstract void add(Tile t, EventFields e);
 
     /**
      * Merges {@code from} into {@code into}, never sharing mutable state between them. Where

@@ -3,7 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /** {@code avg}: two long slots, {@code [sum as double bits, count]}; the result is a Double, null when empty. */
 final class AvgAggregate extends Aggregate {
@@ -25,7 +25,7 @@ final class AvgAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (!e.isNull(field)) {
             int s = longBase;
             t.longs[s] = plus(t.longs[s], e.getDouble(field));

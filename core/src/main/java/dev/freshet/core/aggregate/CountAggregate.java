@@ -3,7 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /** {@code count}: one long, the number of events (or of non-null values of the field). */
 final class CountAggregate extends Aggregate {
@@ -25,7 +25,7 @@ final class CountAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (field < 0 || !e.isNull(field)) {
             t.longs[longBase]++;
         }

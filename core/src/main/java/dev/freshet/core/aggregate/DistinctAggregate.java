@@ -6,7 +6,7 @@ import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FieldType;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 import dev.freshet.core.sketch.DistinctSketch;
 
 /**
@@ -46,7 +46,7 @@ final class DistinctAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (e.isNull(field)) {
             return;
         }

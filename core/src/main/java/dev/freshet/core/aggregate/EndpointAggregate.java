@@ -4,7 +4,7 @@ import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FieldType;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /**
  * {@code last} and {@code first}: long slots {@code [present, event time, value bits]} and, for
@@ -34,7 +34,7 @@ final class EndpointAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (e.isNull(field)) {
             return;
         }

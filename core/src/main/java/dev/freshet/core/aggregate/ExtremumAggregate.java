@@ -3,7 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /**
  * {@code min} and {@code max}: two long slots, {@code [present, value]}, the value as a long for
@@ -32,7 +32,7 @@ final class ExtremumAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (!e.isNull(field)) {
             offer(t, e.getBits(field));
         }

@@ -3,7 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 import dev.freshet.core.sketch.KllSketch;
 
 /**
@@ -32,7 +32,7 @@ final class QuantileAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (!e.isNull(field)) {
             sketch(t).update(e.getDouble(field));
         }

@@ -3,7 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 /**
  * {@code sum}: one long slot. Integral fields (long, timestamp) sum exactly as a long and give a
@@ -31,7 +31,7 @@ final class SumAggregate extends Aggregate {
     }
 
     @Override
-    void add(Tile t, Event e) {
+    void add(Tile t, EventFields e) {
         if (e.isNull(field)) {
             return;
         }

@@ -10,7 +10,8 @@ package dev.freshet.core.aggregate;
  */
 public final class Tile {
 
-    final long start;
+    // not final: ViewAggregator.clear moves a tile to another start for reuse
+    long start;
     long version;
     long latestEventTime = Long.MIN_VALUE;
     final long[] longs;

@@ -9,9 +9,10 @@ import dev.freshet.core.definition.Field;
 import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.definition.Schema;
 import dev.freshet.core.error.CorruptDataException;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.event.EventFields;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,11 +223,36 @@ public final class ViewAggregator {
     }
 
     /**
+     * Empties {@code tile} and moves it to {@code start}: afterwards it is what {@link #newTile}
+     * would return, without the allocation, for callers that drop tiles as fast as they make them
+     * (the offline join slides one entity's tiles along its events). The values the tile held (strings,
+     * sketches) are dropped from it, not reset in place, so a tile merged from it earlier is unaffected.
+     *
+     * @throws IllegalArgumentException when {@code start} is not a tile boundary or the tile was not made by this aggregator
+     */
+    public void clear(Tile tile, long start) {
+        if (tileStart(start) != start) {
+            throw new IllegalArgumentException("tile start " + start + " is not a multiple of the tile length " + tileMillis + " ms");
+        }
+        checkLayout(tile);
+        tile.start = start;
+        tile.version = 0;
+        tile.latestEventTime = Long.MIN_VALUE;
+        Arrays.fill(tile.longs, 0L);
+        Arrays.fill(tile.objects, null);
+        for (Aggregate a : aggregates) {
+            a.reset(tile);
+        }
+    }
+
+    /**
      * Adds an event to its tile: every aggregate of the view is updated, the version grows by one.
+     * The event is read during the call only, so a caller may pass a reused, mutable row (see
+     * {@link EventFields}); its string values may be kept by the tile.
      *
      * @throws IllegalArgumentException when the event's time is outside the tile
      */
-    public void add(Tile tile, Event event) {
+    public void add(Tile tile, EventFields event) {
         long ts = event.timestamp();
         if (ts < tile.start || ts - tile.start >= tileMillis) {
             throw new IllegalArgumentException("event time " + ts + " is outside tile [" + tile.start + ", "
@@ -299,6 +325,22 @@ public final class ViewAggregator {
         a.reset(acc);
         long latest = a.mergeWindow(acc, tiles, offset, offset + count, from, to);
         return new FeatureValue(a.result(acc, view.features().get(feature)), latest);
+    }
+
+    /**
+     * The value of {@link #evaluate(int, Tile[], int, long)} (its {@link FeatureValue#value()}), accumulated
+     * in {@code scratch} instead of a new tile: no allocation per lookup but the boxed value. {@code scratch}
+     * is a tile of this aggregator that the caller keeps for the purpose (its content is overwritten) and
+     * that is not among {@code tiles}.
+     */
+    public Object value(int feature, Tile[] tiles, int count, long t, Tile scratch) {
+        checkLayout(scratch);
+        Aggregate a = featureAggregate[feature];
+        long window = featureWindow[feature];
+        long from = window == Long.MAX_VALUE ? Long.MIN_VALUE : tileStart(t) - window;
+        a.reset(scratch);
+        a.mergeWindow(scratch, tiles, 0, count, from, t);
+        return a.result(scratch, view.features().get(feature));
     }
 
     /** {@link #evaluate(int, Tile[], int, long)} over a list. */

@@ -16,7 +16,7 @@ import java.util.Objects;
  * (doubles as their IEEE bits), so aggregates read them without allocation. Immutable and
  * thread-safe.
  */
-public final class Event {
+public final class Event extends EventFields {
 
     private final Schema schema;
     private final EntityKey key;
@@ -58,21 +58,25 @@ public final class Event {
     }
 
     /** Event time, epoch milliseconds. */
+    @Override
     public long timestamp() {
         return timestamp;
     }
 
+    @Override
     public boolean isNull(int position) {
         return nulls[position];
     }
 
     /** A double field's value (0 when null), or a long/timestamp field's value converted to double. */
+    @Override
     public double getDouble(int position) {
         long bits = primitives[position];
         return schema.field(position).type() == FieldType.DOUBLE ? Double.longBitsToDouble(bits) : (double) bits;
     }
 
     /** A long or timestamp field's value (0 when null). */
+    @Override
     public long getLong(int position) {
         return primitives[position];
     }
@@ -81,6 +85,7 @@ public final class Event {
      * The raw 64 bits of a non-string field: the value of a long or timestamp, the IEEE bits of
      * a double, 1 or 0 for a boolean.
      */
+    @Override
     public long getBits(int position) {
         return primitives[position];
     }
@@ -90,6 +95,7 @@ public final class Event {
     }
 
     /** A string field's value, or null. */
+    @Override
     public String getString(int position) {
         return strings[position];
     }

@@ -1,9 +1,8 @@
 package dev.freshet.offline.join;
 
 import dev.freshet.core.codec.ByteReader;
+import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.definition.Schema;
-import dev.freshet.core.event.EntityKey;
-import dev.freshet.core.event.Event;
 
 import java.util.List;
 
@@ -26,18 +25,19 @@ interface EventStream extends AutoCloseable {
 
     long offset();
 
-    /** The current event, with the fields the join reads (the others null). */
-    Event event();
+    /**
+     * The current event, with the fields the join reads (the others null): a row the stream reuses,
+     * valid until the next {@link #next}.
+     */
+    EventRow row();
 
     @Override
     void close();
 
     /** The events an {@link ExternalSorter} sorted, their payloads written by {@link FieldEncoder}. */
     static EventStream sorted(RecordCursor cursor, Schema schema, int[] fields) {
-        Event.Builder builder = Event.builder(schema);
+        EventRow row = new EventRow(schema, fields);
         return new EventStream() {
-            private String lastKey;
-            private EntityKey entityKey;
             private String previous;
             private boolean same;
 
@@ -78,24 +78,21 @@ interface EventStream extends AutoCloseable {
             }
 
             @Override
-            public Event event() {
-                String key = cursor.key();
-                if (!key.equals(lastKey)) {
-                    lastKey = key;
-                    entityKey = new EntityKey(key);
-                }
+            public EventRow row() {
                 ByteReader in = new ByteReader(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength(), "sorted event");
-                builder.key(entityKey).timestamp(cursor.a());
+                row.timestamp = cursor.a();
                 for (int p : fields) {
                     if (in.readByte() == 0) {
-                        builder.set(p, null);
-                    } else if (schema.field(p).type() == dev.freshet.core.definition.FieldType.STRING) {
-                        builder.set(p, in.readString());
+                        row.setNull(p);
+                    } else if (schema.field(p).type() == FieldType.STRING) {
+                        row.nulls[p] = false;
+                        row.strings[p] = in.readString();
                     } else {
-                        builder.setBits(p, in.readLong());
+                        row.nulls[p] = false;
+                        row.bits[p] = in.readLong();
                     }
                 }
-                return builder.build();
+                return row;
             }
 
             @Override

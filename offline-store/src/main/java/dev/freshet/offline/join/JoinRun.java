@@ -197,7 +197,7 @@ final class JoinRun implements AutoCloseable {
             throw e;
         }
         // the second core reads, merges and decodes while this thread joins
-        return new PrefetchedEvents(EventStream.merge(streams), source.source().name());
+        return new PrefetchedEvents(EventStream.merge(streams), source.source().schema(), source.fields(), source.source().name());
     }
 
     Schema schema() {

@@ -1,7 +1,5 @@
 package dev.freshet.offline.join;
 
-import dev.freshet.core.event.Event;
-
 import java.util.List;
 
 /**
@@ -137,8 +135,8 @@ final class MergedEvents implements EventStream {
     }
 
     @Override
-    public Event event() {
-        return streams[head].event();
+    public EventRow row() {
+        return streams[head].row();
     }
 
     @Override

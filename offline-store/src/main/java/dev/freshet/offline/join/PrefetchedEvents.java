@@ -1,14 +1,14 @@
 package dev.freshet.offline.join;
 
-import dev.freshet.core.event.Event;
+import dev.freshet.core.definition.Schema;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads another event stream ahead on a thread of its own: the scan, the decoding, the merge and
- * the building of each {@link Event} happen there, in batches, while the join's thread aggregates
- * the previous batches. The join is thus spread over two cores without changing what it computes:
+ * Reads another event stream ahead on a thread of its own: the scan, the decoding and the merge
+ * happen there, in batches of primitive columns ({@link EventRows}; no object per event but the
+ * strings of string fields), while the join's thread aggregates the previous batches. The join is thus spread over two cores without changing what it computes:
  * the order of the events is the source's.
  *
  * <p>Memory stays bounded: {@link #BATCHES} batches of {@link #BATCH_EVENTS} events circulate
@@ -24,32 +24,42 @@ final class PrefetchedEvents implements EventStream {
 
     /** Events read ahead, in columns; {@code count < BATCH_EVENTS} only for the last one. */
     private static final class Batch {
-        final Event[] events = new Event[BATCH_EVENTS];
+        final EventRows rows;
         final String[] entities = new String[BATCH_EVENTS];
         final boolean[] sameEntity = new boolean[BATCH_EVENTS];
-        final long[] ts = new long[BATCH_EVENTS];
         final int[] partitions = new int[BATCH_EVENTS];
         final long[] offsets = new long[BATCH_EVENTS];
         int count;
         boolean last;
         /** What the source threw (an unchecked exception or an error), ending the stream. */
         Throwable failure;
+
+        Batch(Schema schema, int[] fields) {
+            rows = new EventRows(schema, fields, BATCH_EVENTS);
+        }
     }
 
     private final EventStream source;
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES);
     private final Thread reader;
+    /** The join thread's view of the current event, filled from the batch when asked for. */
+    private final EventRow row;
     private volatile boolean stopped;
     private Batch current;
     private int index;
     private boolean ended;
     private boolean closed;
 
-    PrefetchedEvents(EventStream source, String name) {
+    /**
+     * @param schema the source's schema
+     * @param fields the schema positions of the fields the join aggregates: those {@link #row} carries
+     */
+    PrefetchedEvents(EventStream source, Schema schema, int[] fields, String name) {
         this.source = source;
+        this.row = new EventRow(schema, fields);
         for (int i = 0; i < BATCHES; i++) {
-            free.add(new Batch());
+            free.add(new Batch(schema, fields));
         }
         this.reader = Thread.ofPlatform().daemon().name("freshet-join-reader-" + name).unstarted(this::read);
         reader.start();
@@ -85,10 +95,9 @@ final class PrefetchedEvents implements EventStream {
         if (!source.next()) {
             return false;
         }
-        b.events[n] = source.event();
+        b.rows.set(n, source.row());
         b.entities[n] = source.entity();
         b.sameEntity[n] = source.sameEntity();
-        b.ts[n] = source.ts();
         b.partitions[n] = source.partition();
         b.offsets[n] = source.offset();
         return true;
@@ -143,7 +152,7 @@ final class PrefetchedEvents implements EventStream {
 
     @Override
     public long ts() {
-        return current.ts[index];
+        return current.rows.timestamp(index);
     }
 
     @Override
@@ -157,8 +166,9 @@ final class PrefetchedEvents implements EventStream {
     }
 
     @Override
-    public Event event() {
-        return current.events[index];
+    public EventRow row() {
+        current.rows.load(index, row);
+        return row;
     }
 
     @Override

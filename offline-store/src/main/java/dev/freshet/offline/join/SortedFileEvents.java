@@ -4,7 +4,6 @@ import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.definition.Schema;
 import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.core.event.EntityKey;
-import dev.freshet.core.event.Event;
 import dev.freshet.offline.arrow.ArchiveSchema;
 import dev.freshet.offline.arrow.EventColumns;
 import dev.freshet.offline.arrow.ParquetFiles;
@@ -27,9 +26,10 @@ import java.util.Optional;
  *
  * <p>Consecutive rows of a sorted file mostly share their entity, so the key is compared as bytes
  * with the previous row's and decoded into a string (and an {@link EntityKey}) only when it
- * changes; the order check then needs one string comparison per entity, not per row. An
- * {@link Event} is built only when the join asks for it, with the fields the join aggregates (the
- * others null). The file is opened by the first {@link #next}. Not thread-safe.
+ * changes; the order check then needs one string comparison per entity, not per row. The
+ * {@link EventRow}, one reused for every row, is filled only when the join asks for it, with the
+ * fields the join aggregates (the others null). The file is opened by the first {@link #next}.
+ * Not thread-safe.
  */
 final class SortedFileEvents implements EventStream {
 
@@ -41,7 +41,7 @@ final class SortedFileEvents implements EventStream {
     private final String keyField;
     private final int[] fields;
     private final FieldType[] types;
-    private final Event.Builder builder;
+    private final EventRow eventRow;
     private ParquetFiles.Scan scan;
     private boolean closed;
 
@@ -87,7 +87,7 @@ final class SortedFileEvents implements EventStream {
         for (int i = 0; i < fields.length; i++) {
             types[i] = schema.field(fields[i]).type();
         }
-        this.builder = Event.builder(schema);
+        this.eventRow = new EventRow(schema, fields);
         this.fieldVectors = new FieldVector[fields.length];
         this.fieldNulls = new boolean[fields.length];
         this.fieldBits = new long[fields.length][];
@@ -258,28 +258,27 @@ final class SortedFileEvents implements EventStream {
     }
 
     @Override
-    public Event event() {
-        if (entityKey == null) {
-            entityKey = new EntityKey(entity);
-        }
-        builder.key(entityKey).timestamp(ts);
+    public EventRow row() {
+        EventRow r = this.eventRow;
+        r.timestamp = ts;
         for (int i = 0; i < fields.length; i++) {
             int p = fields[i];
             FieldVector v = fieldVectors[i];
             if (v == null || fieldNulls[i] && v.isNull(row)) {
-                builder.set(p, null);
+                r.setNull(p);
                 continue;
             }
+            r.nulls[p] = false;
             switch (types[i]) {
                 case STRING -> {
                     int[] o = fieldOffsets[i];
-                    builder.set(p, new String(fieldData[i], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8));
+                    r.strings[p] = new String(fieldData[i], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8);
                 }
-                case LONG, TIMESTAMP, DOUBLE -> builder.setBits(p, fieldBits[i][row]);
-                case BOOLEAN -> builder.setBits(p, ((BitVector) v).get(row));
+                case LONG, TIMESTAMP, DOUBLE -> r.bits[p] = fieldBits[i][row];
+                case BOOLEAN -> r.bits[p] = ((BitVector) v).get(row);
             }
         }
-        return builder.build();
+        return r;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.freshet.offline.join;
 
 import dev.freshet.core.aggregate.ViewAggregator;
 import dev.freshet.core.codec.ByteWriter;
-import dev.freshet.core.event.Event;
 
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +40,7 @@ final class SourceJoin {
         List<JoinPlan.ViewPlan> viewPlans = source.views();
         this.views = new ViewState[viewPlans.size()];
         for (int i = 0; i < views.length; i++) {
-            views[i] = new ViewState(viewPlans.get(i));
+            views[i] = new ViewState(viewPlans.get(i), source.source().schema(), source.fields());
         }
         int[] columns = source.columns();
         this.kinds = new ValueKind[columns.length];
@@ -110,7 +109,7 @@ final class SourceJoin {
     /** Adds the entity's events before {@code t}. */
     private void feed(long t) {
         do {
-            Event event = events.event();
+            EventRow event = events.row();
             int partition = events.partition();
             long offset = events.offset();
             for (ViewState v : views) {

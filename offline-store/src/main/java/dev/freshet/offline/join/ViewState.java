@@ -1,9 +1,8 @@
 package dev.freshet.offline.join;
 
-import dev.freshet.core.aggregate.FeatureValue;
 import dev.freshet.core.aggregate.Tile;
 import dev.freshet.core.aggregate.ViewAggregator;
-import dev.freshet.core.event.Event;
+import dev.freshet.core.definition.Schema;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -30,21 +29,41 @@ final class ViewState {
 
     private final JoinPlan.ViewPlan plan;
     private final ViewAggregator aggregator;
+    private final Schema schema;
+    private final int[] fields;
     private final ArrayDeque<Tile> complete = new ArrayDeque<>();
     private Tile lifetime;
     private long openStart = Long.MIN_VALUE;
     private Tile openTile;
-    // an array with a count, not a list: clearing it per tile and per entity must not touch every slot
-    // (the stale references it keeps are at most the largest tile's events)
-    private Event[] openEvents = new Event[16];
+    // the open tile's events by value (the stream's row is reused), with a count: clearing them per
+    // tile and per entity must not touch every slot (the stale strings kept are at most the largest tile's)
+    private EventRows openEvents;
+    private final EventRow scratchRow;
     private int openCount;
     private long[] openOrder = new long[32];
     private boolean inLogOrder = true;
     private Tile[] buffer = new Tile[8];
+    /**
+     * Tiles that left the window (or the entity), kept for reuse: with short tiles nearly every event
+     * opens one, and the join drops them as fast as it makes them. Never more than the most tiles one
+     * entity held at once.
+     */
+    private final ArrayDeque<Tile> spare = new ArrayDeque<>();
+    /** The accumulator of {@link #evaluate}, reused for every value. */
+    private final Tile scratch;
 
-    ViewState(JoinPlan.ViewPlan plan) {
+    /**
+     * @param schema the source's schema
+     * @param fields the schema positions of the fields the join aggregates (those its rows carry)
+     */
+    ViewState(JoinPlan.ViewPlan plan, Schema schema, int[] fields) {
         this.plan = plan;
         this.aggregator = plan.aggregator();
+        this.schema = schema;
+        this.fields = fields.clone();
+        this.openEvents = new EventRows(schema, fields, 16);
+        this.scratchRow = new EventRow(schema, fields);
+        this.scratch = aggregator.newTile(0);
     }
 
     JoinPlan.ViewPlan plan() {
@@ -53,34 +72,38 @@ final class ViewState {
 
     /** Forgets everything: the next entity begins. */
     void reset() {
+        spare.addAll(complete);
         complete.clear();
+        if (lifetime != null) {
+            spare.add(lifetime);
+        }
         lifetime = null;
         openStart = Long.MIN_VALUE;
+        if (openTile != null) {
+            spare.add(openTile);
+        }
         openTile = null;
         openCount = 0;
         inLogOrder = true;
     }
 
-    /** Adds the entity's next event in time order. */
-    void add(Event event, int partition, long offset) {
+    /** Adds the entity's next event in time order; {@code event} is read during the call only. */
+    void add(EventRow event, int partition, long offset) {
         long start = aggregator.tileStart(event.timestamp());
         if (start != openStart) {
             seal();
             // every later spine time is after this event, so tiles this old have left every window already
             evict(start - plan.maxWindow());
             openStart = start;
-            openTile = aggregator.newTile(start);
+            openTile = tile(start);
         }
         int n = openCount;
         if (openOrder.length < 2 * (n + 1)) {
             openOrder = Arrays.copyOf(openOrder, openOrder.length * 2);
         }
-        if (openEvents.length == n) {
-            openEvents = Arrays.copyOf(openEvents, 2 * n);
-        }
         openOrder[2 * n] = partition;
         openOrder[2 * n + 1] = offset;
-        openEvents[n] = event;
+        openEvents.set(n, event);
         openCount = n + 1;
         if (inLogOrder && n > 0 && compareLog(n - 1, n) > 0) {
             inLogOrder = false;
@@ -106,18 +129,20 @@ final class ViewState {
             order[i] = i;
         }
         Arrays.sort(order, this::compareLog);
-        Event[] events = new Event[openEvents.length];
+        EventRows events = new EventRows(schema, fields, Math.max(n, 16));
         long[] positions = new long[openOrder.length];
-        Tile t = aggregator.newTile(openStart);
+        Tile t = tile(openStart);
         for (int k = 0; k < n; k++) {
             int i = order[k];
-            events[k] = openEvents[i];
+            openEvents.load(i, scratchRow);
+            events.set(k, scratchRow);
             positions[2 * k] = openOrder[2 * i];
             positions[2 * k + 1] = openOrder[2 * i + 1];
-            aggregator.add(t, openEvents[i]);
+            aggregator.add(t, scratchRow);
         }
         openEvents = events;
         openOrder = positions;
+        spare.add(openTile);
         openTile = t;
         // events added from now on extend this tile live while they come in log order
         inLogOrder = true;
@@ -141,11 +166,23 @@ final class ViewState {
             Tile old = complete.pollFirst();
             if (plan.lifetime()) {
                 if (lifetime == null) {
-                    lifetime = aggregator.newTile(old.start());
+                    lifetime = tile(old.start());
                 }
                 aggregator.merge(lifetime, old);
             }
+            // merge shares nothing between the tiles, so the old one is free
+            spare.add(old);
         }
+    }
+
+    /** An empty tile at {@code start}: a spare one when there is one. */
+    private Tile tile(long start) {
+        Tile t = spare.pollLast();
+        if (t == null) {
+            return aggregator.newTile(start);
+        }
+        aggregator.clear(t, start);
+        return t;
     }
 
     /**
@@ -175,8 +212,7 @@ final class ViewState {
         int[] index = plan.featureIndex();
         int[] slot = plan.slot();
         for (int k = 0; k < index.length; k++) {
-            FeatureValue v = aggregator.evaluate(index[k], buffer, count, t);
-            out[slot[k]] = v.value();
+            out[slot[k]] = aggregator.value(index[k], buffer, count, t, scratch);
         }
         Arrays.fill(buffer, 0, count, null);
     }

@@ -1,6 +1,6 @@
 package dev.freshet.offline.join;
 
-import dev.freshet.core.event.Event;
+import dev.freshet.core.definition.Schema;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -20,9 +20,12 @@ class MergedEventsTest {
     private static final Comparator<E> ORDER = Comparator.comparing(E::entity).thenComparingLong(E::ts)
             .thenComparingInt(E::partition).thenComparingLong(E::offset).thenComparingInt(E::stream);
 
-    /** A sorted stream over a list; event() is not used by the merge. */
+    private static final Schema NO_FIELDS = Schema.of();
+
+    /** A sorted stream over a list; its rows carry the time only (the merge does not read them). */
     private static final class ListStream implements EventStream {
         private final List<E> events;
+        private final EventRow row = new EventRow(NO_FIELDS, new int[0]);
         private int i = -1;
         boolean closed;
 
@@ -61,8 +64,9 @@ class MergedEventsTest {
         }
 
         @Override
-        public Event event() {
-            return null;
+        public EventRow row() {
+            row.timestamp = events.get(i).ts();
+            return row;
         }
 
         @Override
@@ -92,7 +96,7 @@ class MergedEventsTest {
             all.sort(ORDER);
             List<ListStream> streams = lists.stream().map(ListStream::new).toList();
             List<E> merged = new ArrayList<>();
-            try (EventStream m = new PrefetchedEvents(EventStream.merge(new ArrayList<>(streams)), "test")) {
+            try (EventStream m = new PrefetchedEvents(EventStream.merge(new ArrayList<>(streams)), NO_FIELDS, new int[0], "test")) {
                 String previous = null;
                 while (m.next()) {
                     assertThat(m.sameEntity()).isEqualTo(m.entity().equals(previous));
@@ -112,7 +116,7 @@ class MergedEventsTest {
             many.add(new E("u", j, 0, j, 0));
         }
         ListStream source = new ListStream(many);
-        try (EventStream m = new PrefetchedEvents(source, "test")) {
+        try (EventStream m = new PrefetchedEvents(source, NO_FIELDS, new int[0], "test")) {
             assertThat(m.next()).isTrue();
             assertThat(m.ts()).isZero();
         }
