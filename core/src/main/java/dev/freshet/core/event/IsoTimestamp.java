@@ -11,31 +11,34 @@ package dev.freshet.core.event;
  * {@code strftime("%z")} producers send. Digits after milliseconds are truncated; {@code T} and
  * {@code Z} may be lower case. Years are 0000 to 9999; the instant must lie in
  * [{@link #MIN_MILLIS}, {@link #MAX_MILLIS}].
+ *
+ * <p>Public so that every place that reads a timestamp as text (events, training-set spines) accepts
+ * the same forms; stateless.
  */
-final class IsoTimestamp {
+public final class IsoTimestamp {
 
     /** 0000-01-01T00:00:00Z: the earliest event time Freshet accepts. */
-    static final long MIN_MILLIS = -62_167_219_200_000L;
+    public static final long MIN_MILLIS = -62_167_219_200_000L;
     /** 9999-12-31T23:59:59.999Z: the latest event time Freshet accepts. */
-    static final long MAX_MILLIS = 253_402_300_799_999L;
+    public static final long MAX_MILLIS = 253_402_300_799_999L;
 
     /** {@link #parse} result: a date-time without {@code Z} or an offset. */
-    static final long NO_ZONE = Long.MIN_VALUE;
+    public static final long NO_ZONE = Long.MIN_VALUE;
     /** {@link #parse} result: not of the accepted form. */
-    static final long SYNTAX = Long.MIN_VALUE + 1;
+    public static final long SYNTAX = Long.MIN_VALUE + 1;
     /** {@link #parse} result: the form is right but a part is out of range (month 13, February 30, an offset of +25:00). */
-    static final long OUT_OF_RANGE = Long.MIN_VALUE + 2;
+    public static final long OUT_OF_RANGE = Long.MIN_VALUE + 2;
 
     private IsoTimestamp() {
     }
 
     /** True for results of {@link #parse} that are errors rather than instants. */
-    static boolean isError(long result) {
+    public static boolean isError(long result) {
         return result <= OUT_OF_RANGE;
     }
 
     /** Epoch milliseconds, or one of {@link #NO_ZONE}, {@link #SYNTAX} and {@link #OUT_OF_RANGE}. */
-    static long parse(String s) {
+    public static long parse(String s) {
         return parse(s.toCharArray(), 0, s.length());
     }
 

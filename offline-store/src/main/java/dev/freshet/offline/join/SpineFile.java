@@ -1,6 +1,7 @@
 package dev.freshet.offline.join;
 
 import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.core.event.IsoTimestamp;
 import org.apache.arrow.dataset.file.FileFormat;
 import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
 import org.apache.arrow.dataset.jni.NativeMemoryPool;
@@ -25,9 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -209,12 +207,15 @@ final class SpineFile {
                 // too many digits: reported below
             }
         }
-        try {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(s, Instant::from).toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
+        // the forms event timestamps may take, so that a spine accepts what the pipeline accepts
+        long millis = IsoTimestamp.parse(s);
+        if (IsoTimestamp.isError(millis)) {
+            String why = millis == IsoTimestamp.NO_ZONE ? "an ISO-8601 date-time without Z or an offset (add one: the time is ambiguous)"
+                    : millis == IsoTimestamp.OUT_OF_RANGE ? "an ISO-8601 date-time with a part out of range"
+                    : "neither epoch milliseconds nor an ISO-8601 date-time with Z or an offset";
             throw new InvalidInputException("spine " + path + ": row " + rowNumber + ": timestamp column '" + column + "' holds \""
-                    + text + "\", which is neither epoch milliseconds nor an ISO-8601 date-time with Z or an offset"
-                    + " (e.g. 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00)");
+                    + text + "\", which is " + why + " (e.g. 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00)");
         }
+        return millis;
     }
 }

@@ -138,6 +138,13 @@ class SpineTypesTest {
     }
 
     @Test
+    void isoStringsTakeTheFormsEventsMay() {
+        // basic offsets and lower-case separators, as strftime("%z") producers write them, like event timestamps
+        String[] t = {"2023-11-14t01:00:00+0100", "2023-11-15T00:00:00+00", "2023-11-14T00:00:00.000z"};
+        expect(spine(ArrowType.Utf8.INSTANCE, (v, r) -> ((VarCharVector) v).setSafe(r, t[r].getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void anEmptySpineGivesAnEmptyArrowFileButNoParquetFile() throws Exception {
         Path spine = dir.resolve("empty.csv");
         Files.writeString(spine, "account_id,at\n");

@@ -107,6 +107,10 @@ class TrainingSetBadInputTest {
                 .hasMessageContaining("ISO-8601");
         Path noZone = csv("user_id,ts", "u1,x2023-11-14T22:13:20");
         assertThat(fails(noZone, "user_id", "ts", CLICKS_5M)).hasMessageContaining("row 1");
+        // a string column (the first row is not a date-time, so the CSV reader keeps the column as text)
+        Path withoutOffset = csv("user_id,ts", "u1,1700000000000", "u2,2023-11-14T22:13:20");
+        assertThat(fails(withoutOffset, "user_id", "ts", CLICKS_5M)).hasMessageContaining("row 2")
+                .hasMessageContaining("without Z or an offset (add one: the time is ambiguous)");
     }
 
     @Test
