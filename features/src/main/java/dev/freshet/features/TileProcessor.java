@@ -36,7 +36,7 @@ import java.util.Map;
  * added, the tile written back and marked pending. Events whose tile is closed (it ends more than the
  * view's retention before stream time) are skipped and counted.
  *
- * <h2>Every commit interval (wall-clock punctuation)</h2>
+ * <h2>Every publish interval (wall-clock punctuation, a quarter of the commit interval)</h2>
  * Each changed tile is published once to {@code freshet.tiles.<view>}, however many events changed
  * it, so a hot tile costs one record per interval. Then closed tiles leave state: with lifetime
  * features, they are folded into the entity's lifetime prefix tile (published first, its start the
