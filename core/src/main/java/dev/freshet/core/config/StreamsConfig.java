@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How the streaming pipeline (ingest and features, on Kafka Streams) runs.
  *
- * @param commitInterval how often results are committed and tiles published: the freshness versus
+ * @param commitInterval how often results are committed (tiles are published four times per interval): the freshness versus
  *                       throughput trade-off. A shorter interval makes tile updates visible sooner
  *                       (exactly-once output becomes readable at each commit) at the cost of more
  *                       transactions; a longer one coalesces more updates of a hot tile into one record
