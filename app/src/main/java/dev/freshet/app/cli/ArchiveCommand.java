@@ -82,7 +82,7 @@ public final class ArchiveCommand implements Callable<Integer> {
         FreshetConfig loaded = config.load();
         PrintWriter out = spec.commandLine().getOut();
         KafkaConfig kafka = loaded.kafka();
-        String bootstrap = kafka.isEmbedded() ? "127.0.0.1:" + kafka.embedded().port() : kafka.bootstrapServers();
+        String bootstrap = BootstrapProbe.bootstrapServers(kafka);
         BootstrapProbe.requireListening(bootstrap, BootstrapProbe.DEFAULT_TIMEOUT, kafka.isEmbedded()
                 ? "is `freshet run` running? Without kafka.bootstrap_servers, freshet archive reads from the embedded broker it starts"
                 : "check kafka.bootstrap_servers in " + config.displayName());

@@ -1,5 +1,6 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.error.TransientException;
 
 import java.io.IOException;
@@ -23,6 +24,15 @@ final class BootstrapProbe {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     private BootstrapProbe() {
+    }
+
+    /**
+     * Where a command that runs beside {@code freshet run} reaches Kafka: the embedded broker that run
+     * starts ({@code 127.0.0.1:<kafka.embedded.port>}; freshet.yaml allows no port 0 for it), or the
+     * configured bootstrap servers.
+     */
+    static String bootstrapServers(KafkaConfig kafka) {
+        return kafka.isEmbedded() ? "127.0.0.1:" + kafka.embedded().port() : kafka.bootstrapServers();
     }
 
     /**

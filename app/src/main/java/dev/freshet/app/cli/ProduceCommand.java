@@ -58,7 +58,7 @@ public final class ProduceCommand implements Callable<Integer> {
     private int produce() {
         FreshetConfig loaded = config.load();
         Source target = source(loaded);
-        String bootstrap = bootstrapServers(loaded.kafka());
+        String bootstrap = BootstrapProbe.bootstrapServers(loaded.kafka());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (EventLines lines = EventLines.open(file, stdin);
@@ -116,11 +116,6 @@ public final class ProduceCommand implements Callable<Integer> {
             return new InvalidInputException(config.displayName() + " has no source " + source + " (its sources: "
                     + String.join(", ", names) + ")" + hint);
         });
-    }
-
-    /** The external cluster, or the embedded broker that `freshet run` starts (freshet.yaml allows no port 0 for it). */
-    private static String bootstrapServers(KafkaConfig kafka) {
-        return kafka.isEmbedded() ? "127.0.0.1:" + kafka.embedded().port() : kafka.bootstrapServers();
     }
 
     private String unreachableHint(KafkaConfig kafka) {

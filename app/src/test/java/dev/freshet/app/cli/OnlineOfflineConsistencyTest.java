@@ -1,8 +1,5 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.freshet.app.api.MutableClock;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.FeatureDefinition;
@@ -28,11 +25,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,7 +158,7 @@ class OnlineOfflineConsistencyTest {
                     // the coarse view's tiles expire (NOT_FOUND) for users quiet since early in the round
                     long t = l == 0 ? roundEnd : roundEnd + random.nextLong(30 * MINUTE);
                     clock.set(t);
-                    Map<String, List<Object>> values = lookup(url, refs, users);
+                    Map<String, List<Object>> values = OnlineLookup.lookup(url, refs, users);
                     for (int u = 0; u < users.size(); u++) {
                         Map<String, Object> row = new LinkedHashMap<>();
                         for (Map.Entry<String, List<Object>> column : values.entrySet()) {
@@ -265,7 +257,7 @@ class OnlineOfflineConsistencyTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             long total = 0;
-            for (Object v : lookup(url, List.of(new FeatureRef("activity", "n_total")), users).get("n_total")) {
+            for (Object v : OnlineLookup.lookup(url, List.of(new FeatureRef("activity", "n_total")), users).get("n_total")) {
                 total += v == null ? 0 : (Long) v;
             }
             if (total == events) {
@@ -288,53 +280,6 @@ class OnlineOfflineConsistencyTest {
             assertThat(System.nanoTime()).as("the archive holds %d of %d events", rows, events).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    /** Feature name → value per user (Long, Double, String, Boolean or null). */
-    private static Map<String, List<Object>> lookup(String url, List<FeatureRef> refs, List<String> users) throws IOException, InterruptedException {
-        StringBuilder body = new StringBuilder("{\"features\": [");
-        for (int i = 0; i < refs.size(); i++) {
-            body.append(i == 0 ? "" : ", ").append('"').append(refs.get(i)).append('"');
-        }
-        body.append("], \"entities\": {\"user_id\": [");
-        for (int i = 0; i < users.size(); i++) {
-            body.append(i == 0 ? "" : ", ").append('"').append(users.get(i)).append('"');
-        }
-        body.append("]}}");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/get-online-features"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        List<String> names = new ArrayList<>();
-        List<List<Object>> values = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(response.body())) {
-            while (p.nextToken() != null) {
-                if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("feature_names")) {
-                    p.nextToken();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        names.add(p.getText());
-                    }
-                } else if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("values")) {
-                    p.nextToken();
-                    List<Object> column = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        column.add(switch (p.currentToken()) {
-                            case VALUE_NULL -> null;
-                            case VALUE_NUMBER_INT -> p.getLongValue();
-                            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                            case VALUE_TRUE -> true;
-                            case VALUE_FALSE -> false;
-                            default -> p.getText();
-                        });
-                    }
-                    values.add(column);
-                }
-            }
-        }
-        Map<String, List<Object>> out = new LinkedHashMap<>();
-        for (int i = 1; i < names.size(); i++) {
-            out.put(names.get(i), values.get(i));
-        }
-        return out;
     }
 
     private static List<Map<String, Object>> readParquet(Path file, List<FeatureRef> refs) {

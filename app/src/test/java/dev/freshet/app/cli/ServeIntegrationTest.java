@@ -1,8 +1,5 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.freshet.app.api.MutableClock;
 import dev.freshet.core.aggregate.FeatureValue;
 import dev.freshet.core.aggregate.Tile;
@@ -12,6 +9,7 @@ import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.event.Event;
 import dev.freshet.core.event.EventJson;
+import dev.freshet.core.feature.FeatureRef;
 import dev.freshet.online.testing.RedisServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -140,7 +138,7 @@ class ServeIntegrationTest {
             while (!(clicks instanceof Long n && n > 0)) {
                 assertThat(System.nanoTime()).as("the demo's clicks of u1 never showed").isLessThan(deadline);
                 Thread.sleep(200);
-                clicks = columns(post(url + "/get-online-features",
+                clicks = OnlineLookup.columns(OnlineLookup.post(url + "/get-online-features",
                         "{\"features\": [\"user_activity:clicks_total\"], \"entities\": {\"user_id\": [\"u1\"]}}").body())
                         .get("clicks_total").get(0);
             }
@@ -166,11 +164,6 @@ class ServeIntegrationTest {
         Cli badEntity = Cli.run("lookup", "--config", config, "--features", "user_activity:clicks_5m", "--entity", "u1");
         assertThat(badEntity.exitCode()).isEqualTo(2);
         assertThat(badEntity.err()).contains("--entity 'u1' is not JOIN_KEY=ID[,ID...]");
-    }
-
-    private static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -244,51 +237,6 @@ class ServeIntegrationTest {
 
     /** Every feature of the view for the users, as feature → values (Long, Double, String or null). */
     private static Map<String, List<Object>> lookup(String url, FeatureView view, List<String> users) throws IOException, InterruptedException {
-        StringBuilder body = new StringBuilder("{\"features\": [");
-        for (int i = 0; i < view.features().size(); i++) {
-            body.append(i == 0 ? "" : ", ").append('"').append(view.name()).append(':').append(view.features().get(i).name()).append('"');
-        }
-        body.append("], \"entities\": {\"user_id\": [");
-        for (int i = 0; i < users.size(); i++) {
-            body.append(i == 0 ? "" : ", ").append('"').append(users.get(i)).append('"');
-        }
-        body.append("]}}");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/get-online-features"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return columns(response.body());
-    }
-
-    /** feature name → values, from Feast's column-wise response (the entity column dropped). */
-    private static Map<String, List<Object>> columns(String json) throws IOException {
-        List<String> names = new ArrayList<>();
-        List<List<Object>> values = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            while (p.nextToken() != null) {
-                if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("feature_names")) {
-                    p.nextToken();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        names.add(p.getText());
-                    }
-                } else if (p.currentToken() == JsonToken.FIELD_NAME && p.currentName().equals("values")) {
-                    p.nextToken();
-                    List<Object> column = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        column.add(switch (p.currentToken()) {
-                            case VALUE_NULL -> null;
-                            case VALUE_NUMBER_INT -> p.getLongValue();
-                            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                            default -> p.getText();
-                        });
-                    }
-                    values.add(column);
-                }
-            }
-        }
-        Map<String, List<Object>> out = new java.util.LinkedHashMap<>();
-        for (int i = 1; i < names.size(); i++) {
-            out.put(names.get(i), values.get(i));
-        }
-        return out;
+        return OnlineLookup.lookup(url, view.features().stream().map(f -> new FeatureRef(view.name(), f.name())).toList(), users);
     }
 }
