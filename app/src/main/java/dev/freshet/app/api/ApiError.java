@@ -24,6 +24,9 @@ final class ApiError extends RuntimeException {
     static final String TOO_MANY_ENTITIES = "too_many_entities";
     static final String REQUEST_TOO_LARGE = "request_too_large";
     static final String UNKNOWN_SOURCE = "unknown_source";
+    static final String UNKNOWN_MODEL = "unknown_model";
+    static final String MISSING_CONTEXT = "missing_context";
+    static final String UNKNOWN_CONTEXT = "unknown_context";
     static final String INVALID_ROWS = "invalid_rows";
     static final String NOT_FOUND = "not_found";
     static final String METHOD_NOT_ALLOWED = "method_not_allowed";

@@ -5,6 +5,7 @@ import dev.freshet.core.config.OnlineStoreConfig;
 import dev.freshet.core.error.FreshetException;
 import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.core.error.TransientException;
+import dev.freshet.learners.stream.ServingModel;
 import dev.freshet.online.OnlineStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -64,7 +66,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Everything the builder collected, validated. */
     record Settings(FreshetConfig config, OnlineStore store, Clock clock, PushTarget push, HealthCheck health,
-                    List<MetricSource> metricSources, ApiMetrics metrics, boolean localReads, int eventLoops, int lookupThreads) {
+                    List<MetricSource> metricSources, ApiMetrics metrics, boolean localReads, int eventLoops, int lookupThreads,
+                    Map<String, ServingModel> models, PredictionLog predictions) {
     }
 
     private enum State { NEW, STARTED, CLOSED }
@@ -305,8 +308,21 @@ public final class ApiServer implements AutoCloseable {
         private Boolean readsOnEventLoop;
         private int eventLoops;
         private int lookupThreads;
+        private Map<String, ServingModel> models;
+        private PredictionLog predictions;
 
         private Builder() {
+        }
+
+        /**
+         * The models {@code /predict} scores with, and where it logs predictions. Without them,
+         * {@code /predict} answers 503 for the configuration's models.
+         */
+        public Builder models(Map<String, ServingModel> serving, PredictionLog log) {
+            requireUnset(models, "models");
+            models = Map.copyOf(serving);
+            predictions = Objects.requireNonNull(log, "log");
+            return this;
         }
 
         /** The configuration: {@code api} (host, port, limits) and the definitions served. */
@@ -403,7 +419,8 @@ public final class ApiServer implements AutoCloseable {
             boolean local = readsOnEventLoop != null ? readsOnEventLoop : config.onlineStore() instanceof OnlineStoreConfig.RocksDb;
             HealthCheck check = health != null ? health : () -> HealthCheck.Report.of(java.util.Map.of());
             return new ApiServer(new Settings(config, store, clock == null ? Clock.systemUTC() : clock, push, check,
-                    List.copyOf(metricSources), new ApiMetrics(config.definitions()), local, loops, threads));
+                    List.copyOf(metricSources), new ApiMetrics(config.definitions()), local, loops, threads,
+                    models == null ? Map.of() : models, predictions));
         }
 
         private static void requireUnset(Object current, String name) {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 enum Endpoint {
     LOOKUP("/get-online-features", HttpMethod.POST),
     PUSH("/push", HttpMethod.POST),
+    PREDICT("/predict", HttpMethod.POST),
     HEALTH("/health", HttpMethod.GET),
     METRICS("/metrics", HttpMethod.GET),
     REGISTRY("/registry", HttpMethod.GET),
@@ -50,6 +51,7 @@ enum Endpoint {
         return switch (path) {
             case "/get-online-features" -> LOOKUP;
             case "/push" -> PUSH;
+            case "/predict" -> PREDICT;
             case "/health" -> HEALTH;
             case "/metrics" -> METRICS;
             case "/registry" -> REGISTRY;

@@ -81,6 +81,7 @@ final class Routes implements Handler<HttpServerRequest> {
     private final FeatureCatalog catalog;
     private final ApiMetrics metrics;
     private final PushHandler push;
+    private final PredictHandler predict;
     private final Operations operations;
     private final byte[] registry;
     private final int maxEntities;
@@ -98,6 +99,8 @@ final class Routes implements Handler<HttpServerRequest> {
         this.catalog = new FeatureCatalog(s.config().definitions());
         this.metrics = s.metrics();
         this.push = s.push() == null ? null : new PushHandler(s.config().definitions(), s.push(), metrics);
+        this.predict = s.config().models().isEmpty() ? null : new PredictHandler(s.config().definitions(), s.config().models(),
+                s.models(), s.store(), s.clock(), s.predictions());
         this.operations = new Operations(s.health(), s.metricSources(), metrics);
         this.registry = RegistryJson.render(s.config());
         this.maxEntities = s.config().api().maxEntities();
@@ -146,6 +149,7 @@ final class Routes implements Handler<HttpServerRequest> {
         switch (endpoint) {
             case LOOKUP -> readBody(ex, this::lookup);
             case PUSH -> readBody(ex, this::push);
+            case PREDICT -> readBody(ex, this::predict);
             case HEALTH -> offload(ex, blockingPool, operations::health);
             case METRICS -> offload(ex, blockingPool, () -> new Answer(200, PROMETHEUS, Buffer.buffer(operations.metrics()), null));
             case REGISTRY -> answer(ex, new Answer(200, JSON, Buffer.buffer(registry), null));
@@ -242,6 +246,16 @@ final class Routes implements Handler<HttpServerRequest> {
             throw ApiError.unavailable("push is not enabled on this server: it was started without a Kafka producer");
         }
         offload(ex, blockingPool, () -> Answer.json(200, push.handle(body)));
+    }
+
+    private void predict(Exchange ex, byte[] body) {
+        if (predict == null) {
+            throw ApiError.badRequest(ApiError.UNKNOWN_MODEL, "no models are defined: add a models: section to freshet.yaml to serve predictions");
+        }
+        offload(ex, lookupPool, () -> {
+            JsonOut out = predict.handle(body);
+            return Answer.json(200, out);
+        });
     }
 
     /** Runs {@code work} on a pool, unordered (requests do not wait for each other), and answers on this event loop. */

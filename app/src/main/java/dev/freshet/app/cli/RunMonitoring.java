@@ -9,6 +9,11 @@ import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
 import dev.freshet.ingest.stream.IngestCounters;
+import dev.freshet.learners.stream.LearnerWorker;
+import dev.freshet.learners.stream.Training;
+import dev.freshet.learners.stream.TrainingCounters;
+import dev.freshet.learners.stream.TrainingStream;
+import dev.freshet.learners.validation.Metrics;
 import dev.freshet.offline.archive.Archiver;
 import dev.freshet.online.sink.TileSink;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,20 +25,24 @@ import java.util.Map;
  * What {@code GET /health} and {@code GET /metrics} say about the parts {@code freshet run} started:
  * the streaming pipeline (state, per-source event and dead-letter counts, per-view tile counts), the
  * online-store sink (running, store errors, tiles written, lag behind the tile topics) and the
- * archiver of the offline store (running, rows archived, lag behind the events topics).
+ * archiver of the offline store (running, rows archived, lag behind the events topics), and with
+ * models the learners (label join counts; per model examples learnt, versions, progressive metrics).
  */
 final class RunMonitoring {
 
     private final Pipeline pipeline;
     private final TileSink sink;
     private final Archiver archiver;
+    private final Training training;
     private final Definitions definitions;
     private final String storeDescription;
 
-    RunMonitoring(Pipeline pipeline, TileSink sink, Archiver archiver, Definitions definitions, String storeDescription) {
+    /** @param training the learners, or null when no models are configured */
+    RunMonitoring(Pipeline pipeline, TileSink sink, Archiver archiver, Training training, Definitions definitions, String storeDescription) {
         this.pipeline = pipeline;
         this.sink = sink;
         this.archiver = archiver;
+        this.training = training;
         this.definitions = definitions;
         this.storeDescription = storeDescription;
     }
@@ -58,6 +67,9 @@ final class RunMonitoring {
             checks.put("offline_store", archiver.isRunning()
                     ? HealthCheck.Component.up("archive lag " + archiver.lag() + " events")
                     : HealthCheck.Component.down("the archiver stopped" + archiver.failure().map(f -> ": " + f.getMessage()).orElse("")));
+            if (training != null) {
+                checks.put("learners", learnersHealth());
+            }
             return HealthCheck.Report.of(checks);
         };
     }
@@ -68,7 +80,63 @@ final class RunMonitoring {
             writePipeline(out);
             writeSink(out);
             writeArchiver(out);
+            if (training != null) {
+                writeLearners(out);
+            }
         };
+    }
+
+    /** Up while the label join runs and every learner worker trains. */
+    private HealthCheck.Component learnersHealth() {
+        TrainingStream stream = training.stream();
+        if (!stream.state().isRunningOrRebalancing()) {
+            return HealthCheck.Component.down("label join " + stream.state() + stream.failure().map(f -> ": " + f.getMessage()).orElse(""));
+        }
+        StringBuilder versions = new StringBuilder();
+        for (LearnerWorker w : training.workers().values()) {
+            if (w.failure().isPresent()) {
+                return HealthCheck.Component.down("the learner worker of model " + w.model().name() + " stopped: "
+                        + w.failure().get().getMessage());
+            }
+            String name = w.model().name();
+            versions.append(versions.isEmpty() ? "" : ", ").append(training.serving().get(name).version())
+                    .append(" (lag ").append(Math.max(0, w.lag())).append(" examples)");
+        }
+        return HealthCheck.Component.up("serving " + versions);
+    }
+
+    private void writeLearners(PrometheusWriter out) {
+        TrainingCounters c = training.stream().counters();
+        out.counter("freshet_training_predictions_total", "Predictions the label join took in.", c.predictions());
+        out.counter("freshet_training_examples_total", "Training examples written by the label join, by outcome.",
+                Map.of("outcome", "labelled"), c.labelled());
+        out.counter("freshet_training_examples_total", "Training examples written by the label join, by outcome.",
+                Map.of("outcome", "default_label"), c.defaulted());
+        out.counter("freshet_training_skipped_labels_total", "Label events the label join could not use, by reason.",
+                Map.of("reason", "unknown_prediction"), c.unknownLabels());
+        out.counter("freshet_training_skipped_labels_total", "Label events the label join could not use, by reason.",
+                Map.of("reason", "unusable_label"), c.badLabels());
+        out.counter("freshet_training_skipped_predictions_total", "Predictions the label join skipped, by reason.",
+                Map.of("reason", "duplicate_id"), c.duplicatePredictions());
+        out.counter("freshet_training_skipped_predictions_total", "Predictions the label join skipped, by reason.",
+                Map.of("reason", "unknown_model"), c.unknownModels());
+        for (LearnerWorker w : training.workers().values()) {
+            Map<String, String> model = Map.of("model", w.model().name());
+            Metrics m = w.validation().metrics();
+            out.counter("freshet_model_examples_learnt_total", "Examples a model learnt since start.", model, w.examplesLearnt());
+            out.counter("freshet_model_examples_skipped_total", "Example records a model's worker could not read.", model, w.examplesSkipped());
+            out.counter("freshet_model_versions_published_total", "Model versions published to serving since start.", model,
+                    w.versionsPublished());
+            out.gauge("freshet_model_examples_seen", "Examples the serving version of a model has learnt in all.", model,
+                    training.serving().get(w.model().name()).examplesSeen());
+            out.gauge("freshet_model_lag_examples", "Examples in a model's topic not yet learnt (-1 before the first fetch).", model, w.lag());
+            out.gauge("freshet_model_log_loss", "Progressive log loss of a model over its last examples (NaN before any).", model, m.logLoss());
+            out.gauge("freshet_model_accuracy", "Progressive accuracy at 0.5 of a model over its last examples.", model, m.accuracy());
+            out.gauge("freshet_model_auc", "Progressive AUC of a model over its last examples (NaN with one class).", model, m.auc());
+            out.gauge("freshet_model_calibration", "Mean score over mean label over a model's last examples (1 is calibrated).",
+                    model, m.calibration());
+            out.counter("freshet_model_drifts_total", "Times a model's log loss drifted up (Page-Hinkley).", model, m.drifts());
+        }
     }
 
     private void writePipeline(PrometheusWriter out) {

@@ -10,7 +10,9 @@ import dev.freshet.ingest.topic.TopicAdmin;
 import dev.freshet.ingest.topic.TopicSpec;
 import dev.freshet.ingest.topic.Topics;
 import dev.freshet.app.api.ApiServer;
+import dev.freshet.app.api.KafkaPredictionLog;
 import dev.freshet.app.api.KafkaPushTarget;
+import dev.freshet.learners.stream.Training;
 import dev.freshet.offline.archive.Archiver;
 import dev.freshet.offline.archive.EventArchive;
 import dev.freshet.offline.flight.TrainingSetFlightServer;
@@ -37,7 +39,8 @@ import java.util.stream.Collectors;
 /**
  * What {@code freshet run} starts, in order: the embedded Kafka broker (unless the configuration
  * names an external cluster), Freshet's topics, the streaming pipeline, the online store and the
- * sink that fills it from the tile topics, the archiver of the offline store, the HTTP API, the Arrow
+ * sink that fills it from the tile topics, the archiver of the offline store, the learners (when
+ * models are configured: the label join, a learner worker and a serving version per model), the HTTP API, the Arrow
  * Flight server of training sets, and with {@code --demo} a synthetic workload. {@link #close()}
  * stops them in the reverse order: the servers, the archiver (which commits what it read) and the
  * sink first, then the pipeline, so that it commits what it processed while the broker is still
@@ -58,18 +61,20 @@ final class RunStack implements AutoCloseable {
     private final Pipeline pipeline;
     private final TileSink sink;
     private final Archiver archiver;
+    private final Training training;
     private final ApiServer api;
     private final TrainingSetFlightServer flight;
     private final DemoWorkload demo;
     private final String bootstrapServers;
     private boolean closed;
 
-    private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, Archiver archiver, ApiServer api,
-                     TrainingSetFlightServer flight, DemoWorkload demo, String bootstrapServers) {
+    private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, Archiver archiver, Training training,
+                     ApiServer api, TrainingSetFlightServer flight, DemoWorkload demo, String bootstrapServers) {
         this.started = started;
         this.pipeline = pipeline;
         this.sink = sink;
         this.archiver = archiver;
+        this.training = training;
         this.api = api;
         this.flight = flight;
         this.demo = demo;
@@ -118,7 +123,7 @@ final class RunStack implements AutoCloseable {
             Pipeline pipeline = Pipeline.start(config, bootstrap, options.pipelineSettings());
             started.push(pipeline);
             if (!awaitRunning(pipeline, stop, out)) {
-                return new RunStack(started, pipeline, null, null, null, null, null, bootstrap);
+                return new RunStack(started, pipeline, null, null, null, null, null, null, bootstrap);
             }
             out.println("Streaming pipeline " + Pipeline.applicationId(config) + " started (state in "
                     + config.streams().stateDir() + ")");
@@ -146,11 +151,28 @@ final class RunStack implements AutoCloseable {
                     + config.offlineStore().path() + " (committed every " + Durations.format(config.offlineStore().flushInterval()) + ")");
             out.flush();
 
+            Training training = null;
+            KafkaPredictionLog predictions = null;
+            if (!config.models().isEmpty()) {
+                training = Training.start(config, bootstrap, Topics::events, Version.current(), options.pipelineSettings());
+                started.push(training);
+                predictions = KafkaPredictionLog.connect(bootstrap, config.project());
+                started.push(predictions);
+                out.println("Learners: training " + config.models().stream().map(m -> m.name() + " (" + m.learner().yamlName()
+                        + ", publishes every " + Durations.format(m.publishInterval()) + ")").collect(Collectors.joining(", "))
+                        + " from predictions joined with labels; checkpoints under " + config.modelStore().path());
+                out.flush();
+            }
+
             KafkaPushTarget push = KafkaPushTarget.connect(bootstrap, config.project());
             started.push(push);
-            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, archiver, config.definitions(), storeDescription);
-            ApiServer api = ApiServer.builder().config(config).store(store).clock(options.clock()).push(push)
-                    .health(monitoring.health()).metrics(monitoring.metrics()).build().start();
+            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, archiver, training, config.definitions(), storeDescription);
+            ApiServer.Builder apiBuilder = ApiServer.builder().config(config).store(store).clock(options.clock()).push(push)
+                    .health(monitoring.health()).metrics(monitoring.metrics());
+            if (training != null) {
+                apiBuilder.models(training.serving(), predictions);
+            }
+            ApiServer api = apiBuilder.build().start();
             started.push(api);
             out.println("HTTP API listening on " + api.url());
             out.flush();
@@ -174,7 +196,7 @@ final class RunStack implements AutoCloseable {
                         + " for " + DemoWorkload.ENTITIES + " users (u1 is the busiest)");
                 out.flush();
             }
-            return new RunStack(started, pipeline, sink, archiver, api, flight, demo, bootstrap);
+            return new RunStack(started, pipeline, sink, archiver, training, api, flight, demo, bootstrap);
         } catch (RuntimeException | Error | InterruptedException e) {
             RuntimeException closing = closeAll(started);
             if (closing != null) {
@@ -248,6 +270,11 @@ final class RunStack implements AutoCloseable {
     /** The archiver of the offline store; null when a stop was requested before it started. */
     Archiver archiver() {
         return archiver;
+    }
+
+    /** The learners (label join, workers, serving models); null without models or when a stop came first. */
+    Training training() {
+        return training;
     }
 
     /** The Arrow Flight server; null when a stop was requested before it started. */

@@ -45,16 +45,31 @@ final class DefinitionsReader {
     private final Set<String> brokenSources = new HashSet<>();
     private final Set<String> entityNames = new HashSet<>();
     private final Set<String> sourceNames = new HashSet<>();
+    /** Names of views whose features could not all be read (models' references to them cannot be checked). */
+    private final Set<String> brokenViews = new HashSet<>();
+    private final Set<String> viewNames = new HashSet<>();
     /** Whether some entity (or source) is broken so badly that its name is unknown: any unknown reference may mean it. */
     private boolean unnamedBrokenEntity;
     private boolean unnamedBrokenSource;
+    private boolean unnamedBrokenView;
 
     private DefinitionsReader(NodeReader in) {
         this.in = in;
     }
 
-    /** The three lists as read, with every problem (structural, then semantic) reported to {@code in}. */
-    record Parts(List<Entity> entities, List<Source> sources, List<FeatureView> views) {
+    /**
+     * The three lists as read, with every problem (structural, then semantic) reported to {@code in},
+     * and which sources and views could not be read in full, for the readers of parts that refer to them.
+     */
+    record Parts(List<Entity> entities, List<Source> sources, List<FeatureView> views, Unsure unsureSources, Unsure unsureViews) {
+    }
+
+    /** Which names may refer to a definition that could not be read, so that checks against it mean nothing. */
+    record Unsure(Set<String> broken, Set<String> known, boolean unnamedBroken) {
+
+        boolean test(String name) {
+            return unsure(name, known, broken, unnamedBroken);
+        }
     }
 
     static Parts read(NodeReader in, Entries root) {
@@ -72,13 +87,17 @@ final class DefinitionsReader {
         }
         r.unnamedBrokenSource |= before < in.count() && sources.isEmpty();
         List<FeatureView> views = new ArrayList<>();
+        before = in.count();
         for (Item item : in.list(root, "feature_views")) {
             views.add(r.view(item));
         }
+        r.unnamedBrokenView |= before < in.count() && views.isEmpty();
         for (Problem p : Definitions.validate(entities, sources, views)) {
             in.semantic(p);
         }
-        return new Parts(entities, sources, views);
+        return new Parts(entities, sources, views,
+                new Unsure(Set.copyOf(r.brokenSources), Set.copyOf(r.sourceNames), r.unnamedBrokenSource),
+                new Unsure(Set.copyOf(r.brokenViews), Set.copyOf(r.viewNames), r.unnamedBrokenView));
     }
 
     private Entity entity(Item item) {
@@ -178,9 +197,15 @@ final class DefinitionsReader {
     private FeatureView view(Item item) {
         Entries m = in.mapping(item.path(), item.node(), VIEW_KEYS);
         if (m == null) {
+            unnamedBrokenView = true;
             return new FeatureView("", "", "", Duration.ZERO, null, List.of());
         }
         String name = in.required(m, "name", "");
+        if (name == null) {
+            unnamedBrokenView = true;
+        } else {
+            viewNames.add(name);
+        }
         String entity = in.required(m, "entity", " (the entity the features describe, e.g. entity: user)");
         String source = in.required(m, "source", " (the source the features aggregate, e.g. source: clicks)");
         if (entity != null && unsure(entity, entityNames, brokenEntities, unnamedBrokenEntity)) {
@@ -199,11 +224,15 @@ final class DefinitionsReader {
         }
         Duration ttl = in.duration(m, "ttl");
         List<FeatureDefinition> features = new ArrayList<>();
+        int beforeFeatures = in.count();
         if (!m.has("features")) {
             in.problem(m.pathOf("features"), null, "is missing (a feature view needs at least one feature)");
         }
         for (Item f : in.list(m, "features")) {
             features.add(feature(f, sourceUnsure));
+        }
+        if (name != null && in.count() > beforeFeatures) {
+            brokenViews.add(name);
         }
         return new FeatureView(orEmpty(name), orEmpty(entity), orEmpty(source), tile == null ? Duration.ZERO : tile, ttl, features);
     }

@@ -1,10 +1,13 @@
 package dev.freshet.core.config;
 
 import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.error.ConfigException;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything {@code freshet.yaml} says, validated once at load time. Immutable. Relative paths
@@ -17,9 +20,12 @@ import java.util.Objects;
  * @param streams      how the streaming pipeline runs (commit interval, threads, clock skew, grace)
  * @param api          the HTTP API
  * @param definitions  entities, sources and feature views
+ * @param models       incrementally trained models, in file order
+ * @param modelStore   where learner workers checkpoint models
  */
 public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
-                            OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
+                            OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions,
+                            List<ModelDefinition> models, ModelStoreConfig modelStore) {
 
     public FreshetConfig {
         Objects.requireNonNull(project, "project");
@@ -29,16 +35,34 @@ public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig str
         Objects.requireNonNull(offlineStore, "offlineStore");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(definitions, "definitions");
+        models = List.copyOf(models);
+        Objects.requireNonNull(modelStore, "modelStore");
+    }
+
+    /** A configuration without models. */
+    public FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
+                         OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
+        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, List.of(), ModelStoreConfig.defaults());
+    }
+
+    /** The model of that name. */
+    public Optional<ModelDefinition> model(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The same configuration with other models. */
+    public FreshetConfig withModels(List<ModelDefinition> other, ModelStoreConfig store) {
+        return new FreshetConfig(project, kafka, streams, onlineStore, offlineStore, api, definitions, other, store);
     }
 
     /** The same configuration with other Kafka settings (tests point it at their own broker). */
     public FreshetConfig withKafka(KafkaConfig other) {
-        return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions);
+        return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions, models, modelStore);
     }
 
     /** The same configuration with other streaming settings. */
     public FreshetConfig withStreams(StreamsConfig other) {
-        return new FreshetConfig(project, kafka, other, onlineStore, offlineStore, api, definitions);
+        return new FreshetConfig(project, kafka, other, onlineStore, offlineStore, api, definitions, models, modelStore);
     }
 
     /**

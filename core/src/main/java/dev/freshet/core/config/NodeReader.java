@@ -117,11 +117,17 @@ final class NodeReader {
         if (!in.has(key)) {
             return List.of();
         }
-        String path = in.pathOf(key);
-        Node node = in.values().get(key);
+        List<Item> items = list(new Item(in.pathOf(key), in.values().get(key)));
+        return items == null ? List.of() : items;
+    }
+
+    /** The items of a list that is itself a list item ({@code [[a, b]]}); null when it is not a list (reported). */
+    List<Item> list(Item list) {
+        String path = list.path();
+        Node node = list.node();
         if (!(node instanceof SequenceNode s)) {
             wrongKind(path, node, "a list");
-            return List.of();
+            return null;
         }
         List<Item> items = new ArrayList<>();
         for (Node item : s.getValue()) {
@@ -150,6 +156,19 @@ final class NodeReader {
         }
         if (!(node instanceof ScalarNode s)) {
             wrongKind(in.pathOf(key), node, "a single value");
+            return null;
+        }
+        return s.getValue();
+    }
+
+    /** The text of a list item that must be a single value; null when it has no value or is not one (both reported). */
+    String string(Item item) {
+        if (isNull(item.node())) {
+            problem(item.path(), null, "has no value (write one, or remove the item)");
+            return null;
+        }
+        if (!(item.node() instanceof ScalarNode s)) {
+            wrongKind(item.path(), item.node(), "a single value");
             return null;
         }
         return s.getValue();

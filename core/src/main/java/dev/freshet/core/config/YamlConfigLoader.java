@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 /**
  * Reads {@code freshet.yaml} through SnakeYAML's node API, so that every problem can name its
  * line. Reports every problem of a file in one {@link ConfigException}: structural ones found while
- * walking the nodes, then the semantic rules of {@link Definitions#validate}.
+ * walking the nodes, then the semantic rules of {@link Definitions#validate} and
+ * {@link dev.freshet.core.definition.ModelRules#validate}.
  */
 final class YamlConfigLoader {
 
@@ -41,7 +42,8 @@ final class YamlConfigLoader {
     static final int CODE_POINT_LIMIT = 1 << 20;
 
     private static final List<String> TOP_KEYS = List.of(
-            "project", "kafka", "streams", "online_store", "offline_store", "api", "entities", "sources", "feature_views");
+            "project", "kafka", "streams", "online_store", "offline_store", "api", "entities", "sources", "feature_views",
+            "models", "model_store");
     private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "partitions", "replication_factor");
     private static final List<String> STREAMS_KEYS = List.of("commit_interval", "threads", "state_dir", "max_clock_skew", "grace");
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
@@ -105,12 +107,13 @@ final class YamlConfigLoader {
         Entries apiEntries = in.mapping(top, "api", API_KEYS);
         ApiConfig api = apiEntries == null ? ApiConfig.defaults() : api(in, apiEntries);
         DefinitionsReader.Parts parts = DefinitionsReader.read(in, top);
+        ModelsReader.Models models = ModelsReader.read(in, top, parts);
         if (in.hasProblems()) {
             throw new ConfigException(in.messages());
         }
         // no problem was reported, so the same rules pass again here
         Definitions definitions = Definitions.of(parts.entities(), parts.sources(), parts.views());
-        return new FreshetConfig(project, kafka, streams, online, offline, api, definitions);
+        return new FreshetConfig(project, kafka, streams, online, offline, api, definitions, models.models(), models.store());
     }
 
     private static Node compose(String yaml, String fileName) {

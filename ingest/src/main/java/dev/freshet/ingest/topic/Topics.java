@@ -3,6 +3,7 @@ package dev.freshet.ingest.topic;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.definition.FeatureView;
+import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.Source;
 
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ public final class Topics {
 
     /** Records that could not be ingested, with the reason and the raw bytes. */
     public static final String DLQ = "freshet.dlq";
+
+    /** Every prediction served, with its inputs as served, keyed by prediction id (written when models are configured). */
+    public static final String PREDICTIONS = "freshet.predictions";
 
     private static final String EVENTS_PREFIX = "freshet.events.";
     private static final String TILES_PREFIX = "freshet.tiles.";
@@ -34,7 +38,8 @@ public final class Topics {
 
     /**
      * Every topic {@code config} needs, in pipeline order: per source its raw topic and its events
-     * topic, per feature view its tiles topic (compacted), then the dead-letter topic. All are
+     * topic, per feature view its tiles topic (compacted), then the dead-letter topic.
+     * With models, the predictions topic and one examples topic per model come before it. All are
      * planned with {@code kafka.partitions} partitions and the configured replication. (A valid
      * configuration gives each source its own raw topic, outside Freshet's {@code freshet.*} names.)
      */
@@ -50,6 +55,13 @@ public final class Topics {
         for (FeatureView view : config.definitions().featureViews()) {
             plan.add(new TopicSpec(tiles(view.name()), partitions, replication, Map.of("cleanup.policy", "compact"),
                     "tile updates of feature view " + view.name()));
+        }
+        if (!config.models().isEmpty()) {
+            plan.add(new TopicSpec(PREDICTIONS, partitions, replication, Map.of(), "predictions served, with their inputs"));
+        }
+        for (ModelDefinition model : config.models()) {
+            plan.add(new TopicSpec(model.examplesTopic(), partitions, replication, Map.of(),
+                    "training examples of model " + model.name() + " (predictions joined with labels)"));
         }
         plan.add(new TopicSpec(DLQ, partitions, replication, Map.of(), "records that could not be ingested"));
         return List.copyOf(plan);
