@@ -1,6 +1,7 @@
 package dev.freshet.learners;
 
 import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.core.definition.ModelInputs;
 import dev.freshet.core.feature.FeatureRef;
 
 import java.util.ArrayList;
@@ -84,24 +85,16 @@ public final class ExampleLayout {
     }
 
     private static int resolve(List<Slot> slots, int featureCount, String name) {
-        int found = -1;
-        for (int i = 0; i < slots.size(); i++) {
-            Slot s = slots.get(i);
-            boolean match = s.name().equals(name) || (i < featureCount && s.shortName().equals(name));
-            if (match) {
-                if (found >= 0 && !slots.get(found).name().equals(name)) {
-                    throw new IllegalArgumentException("interaction input " + name + " is ambiguous: it names "
-                            + slots.get(found).name() + " and " + s.name() + " (write view:feature)");
-                }
-                if (found < 0 || s.name().equals(name)) {
-                    found = i;
-                }
-            }
+        ModelInputs.Resolution r = ModelInputs.resolve(slots.stream().map(Slot::name).toList(),
+                slots.stream().map(Slot::shortName).toList(), featureCount, name);
+        if (r.ambiguousAt() >= 0) {
+            throw new IllegalArgumentException("interaction input " + name + " is ambiguous: it names "
+                    + slots.get(r.index()).name() + " and " + slots.get(r.ambiguousAt()).name() + " (write view:feature)");
         }
-        if (found < 0) {
+        if (r.index() < 0) {
             throw new IllegalArgumentException("interaction input " + name + " is not a feature or context field of the model");
         }
-        return found;
+        return r.index();
     }
 
     /** Every input, features first. */

@@ -148,21 +148,13 @@ public final class ModelRules {
         }
     }
 
-    /** Mirrors {@code ExampleLayout.resolve} in the learners module: a slot matches by its name, a feature also by its short name. */
     private void resolve(String path, String name, List<String> names, List<String> shortNames, int featureCount) {
-        int found = -1;
-        for (int i = 0; i < names.size(); i++) {
-            boolean match = names.get(i).equals(name) || (i < featureCount && shortNames.get(i).equals(name));
-            if (match) {
-                if (found >= 0 && !names.get(found).equals(name)) {
-                    problem(path, name, "is ambiguous: it names " + names.get(found) + " and " + names.get(i) + " (write view:feature)");
-                    return;
-                }
-                if (found < 0 || names.get(i).equals(name)) {
-                    found = i;
-                }
-            }
+        ModelInputs.Resolution r = ModelInputs.resolve(names, shortNames, featureCount, name);
+        if (r.ambiguousAt() >= 0) {
+            problem(path, name, "is ambiguous: it names " + names.get(r.index()) + " and " + names.get(r.ambiguousAt()) + " (write view:feature)");
+            return;
         }
+        int found = r.index();
         if (found < 0) {
             Set<String> inputs = new LinkedHashSet<>(shortNames.subList(0, featureCount));
             inputs.addAll(names);
