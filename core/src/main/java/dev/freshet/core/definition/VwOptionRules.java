@@ -2,76 +2,112 @@ package dev.freshet.core.definition;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which Vowpal Wabbit command-line options a model may not use: those Freshet manages itself (data,
- * model files, predictions, the process), those that break learning from a stream (caches,
- * {@code --cache_file} included, passes, test-only), and any loss but logistic, since a model is a
- * binary classifier whose predictions are probabilities. Shared by the configuration (which cannot
- * call VW) and the VW learner.
+ * model files, predictions, the process), those that break learning from a stream (caches, passes,
+ * test-only), those that write files, and any loss or link but logistic, since a model is a binary
+ * classifier whose predictions are probabilities. Shared by the configuration (which cannot call VW)
+ * and the VW learner, so that what loads also starts.
  *
- * <p>Tokens are matched exactly after splitting on whitespace: long options as {@code --opt value} or
- * {@code --opt=value}, short options only as whole tokens ({@code -d}, not {@code -dfile}), so that
- * an option that merely starts like a refused one ({@code --database}) is left alone. Stateless and
- * thread-safe.
+ * <p>Tokens are split on whitespace. A long option matches as {@code --opt} or {@code --opt=value}; a
+ * short option as itself or with its value attached ({@code -dfile}), as VW reads them, except
+ * {@code -c} and {@code -t}, which take no value. Stateless and thread-safe.
  */
 public final class VwOptionRules {
 
-    private static final String FILES = "Freshet loads and saves the model itself, under model_store";
-    private static final String STREAM = "a model learns each example once, as it streams in";
+    static final String LOGISTIC = "logistic";
 
-    /** Option → why it is refused; short and long spellings of the same option share a reason. */
-    private static final Map<String, String> REFUSED = Map.ofEntries(
-            Map.entry("-d", "Freshet feeds the examples itself, from the model's examples topic"),
-            Map.entry("--data", "Freshet feeds the examples itself, from the model's examples topic"),
-            Map.entry("-i", FILES),
-            Map.entry("--initial_regressor", FILES),
-            Map.entry("-f", FILES),
-            Map.entry("--final_regressor", FILES),
-            Map.entry("--readable_model", FILES),
-            Map.entry("--invert_hash", FILES),
-            Map.entry("--daemon", "VW runs inside the learner worker, not as a server"),
-            Map.entry("--port", "VW runs inside the learner worker, not as a server"),
-            Map.entry("-p", "Freshet serves the predictions itself"),
-            Map.entry("--predictions", "Freshet serves the predictions itself"),
-            Map.entry("-c", STREAM),
-            Map.entry("--cache", STREAM),
-            Map.entry("--cache_file", STREAM),
-            Map.entry("--passes", STREAM),
-            Map.entry("-t", "the model would never learn"),
-            Map.entry("--testonly", "the model would never learn"));
+    /**
+     * Options Freshet manages itself, or that would break a learner fed one example at a time:
+     * each with its aliases and why it is refused.
+     */
+    private record Refused(List<String> names, String why) {
+    }
 
-    private static final String LOSS = "--loss_function";
+    private static final List<Refused> REFUSED = List.of(
+            new Refused(List.of("-d", "--data"), "Freshet feeds the examples itself"),
+            new Refused(List.of("-i", "--initial_regressor"), "Freshet loads models from its snapshots"),
+            new Refused(List.of("-f", "--final_regressor"), "Freshet saves models in its snapshots"),
+            new Refused(List.of("--daemon", "--port"), "VW runs inside Freshet and must not listen on a port"),
+            new Refused(List.of("-p", "--predictions", "-r", "--raw_predictions"),
+                    "it writes predictions to a file; Freshet returns them"),
+            new Refused(List.of("-c", "--cache", "--cache_file"), "a cache is for training on files in several passes"),
+            new Refused(List.of("--passes"), "a streaming learner sees each example once"),
+            new Refused(List.of("-t", "--testonly"), "the learner must learn"),
+            new Refused(List.of("--readable_model", "--invert_hash", "--audit_regressor", "--save_per_pass",
+                    "--output_feature_regularizer_binary", "--output_feature_regularizer_text"), "it writes files"),
+            new Refused(List.of("--binary"), "it turns predictions into -1/1, and Freshet's learners give probabilities"),
+            new Refused(List.of("--predict_only_model"),
+                    "snapshots would lose the learning-rate state that learning after a restore needs"));
 
     private VwOptionRules() {
     }
 
     /**
-     * What is wrong with a VW option string, one message per refused option, each starting with the
-     * option as written in quotes ({@code "--daemon" is managed by Freshet (...); remove it}); empty
-     * when the options are acceptable. Does not check that VW knows the options: only VW can.
+     * What is wrong with a user's options, one message per problem, empty when they are fine. Only
+     * checks what Freshet refuses; VW itself judges the rest when a learner is created.
      */
     public static List<String> problems(String arguments) {
         List<String> problems = new ArrayList<>();
-        String[] tokens = arguments.trim().isEmpty() ? new String[0] : arguments.trim().split("\\s+");
-        for (int i = 0; i < tokens.length; i++) {
-            String token = tokens[i];
-            int eq = token.startsWith("--") ? token.indexOf('=') : -1;
-            String option = eq < 0 ? token : token.substring(0, eq);
-            String reason = REFUSED.get(option);
-            if (reason != null) {
-                problems.add("\"" + option + "\" is managed by Freshet or breaks streaming (" + reason + "); remove it");
-            } else if (option.equals(LOSS)) {
-                String loss = eq >= 0 ? token.substring(eq + 1) : i + 1 < tokens.length ? tokens[++i] : "";
-                if (loss.isEmpty()) {
-                    problems.add("\"" + LOSS + "\" has no value (write " + LOSS + " logistic, or leave it out)");
-                } else if (!loss.equals("logistic")) {
-                    problems.add("\"" + LOSS + " " + loss + "\" is not allowed (a model is a binary classifier that predicts "
-                            + "probabilities; write " + LOSS + " logistic, or leave it out)");
+        List<String> tokens = tokens(arguments);
+        for (String token : tokens) {
+            for (Refused r : REFUSED) {
+                for (String name : r.names()) {
+                    if (names(token, name)) {
+                        problems.add("VW option " + token + " is not allowed: " + r.why());
+                    }
                 }
             }
         }
+        for (String loss : values(tokens, "--loss_function")) {
+            if (!loss.equals(LOGISTIC)) {
+                problems.add("VW option --loss_function " + loss + " is not allowed: Freshet's learners are binary "
+                        + "classifiers giving probabilities, so the loss must be logistic (leave it out or write --loss_function logistic)");
+            }
+        }
+        for (String link : values(tokens, "--link")) {
+            if (!link.equals(LOGISTIC)) {
+                problems.add("VW option --link " + link + " is not allowed: predictions must be probabilities, so the link "
+                        + "must be logistic (leave it out or write --link logistic)");
+            }
+        }
         return List.copyOf(problems);
+    }
+
+    /** The options as VW reads them: split on whitespace. */
+    public static List<String> tokens(String arguments) {
+        String trimmed = arguments.strip();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+    }
+
+    /**
+     * Whether a token is the option {@code name}: exactly, as {@code --name=value}, or, for a short
+     * option, with its value attached ({@code -dfile}), all of which VW accepts.
+     */
+    private static boolean names(String token, String name) {
+        if (token.equals(name)) {
+            return true;
+        }
+        if (name.startsWith("--")) {
+            return token.startsWith(name + "=");
+        }
+        // -c and -t take no value, so only the bare token names them; a value such as -3 is no option
+        boolean takesValue = !name.equals("-c") && !name.equals("-t");
+        return takesValue && !token.startsWith("--") && token.startsWith(name);
+    }
+
+    /** The values of every {@code --name value} and {@code --name=value}, in order ({@code ""} for a name at the end). */
+    public static List<String> values(List<String> tokens, String name) {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            if (t.equals(name)) {
+                found.add(i + 1 < tokens.size() ? tokens.get(i + 1) : "");
+            } else if (t.startsWith(name + "=")) {
+                found.add(t.substring(name.length() + 1));
+            }
+        }
+        return found;
     }
 }

@@ -350,12 +350,10 @@ class ModelsConfigTest {
         String vw = ctr("learner: ftrl", "learner: vw").replace(FTRL, "\"-b 22 --daemon -f model.vw --loss_function=hinge\"");
 
         assertThat(problems(vw)).containsExactly(
-                "f.yaml:34: models[0].options: \"--daemon\" is managed by Freshet or breaks streaming "
-                        + "(VW runs inside the learner worker, not as a server); remove it",
-                "f.yaml:34: models[0].options: \"-f\" is managed by Freshet or breaks streaming "
-                        + "(Freshet loads and saves the model itself, under model_store); remove it",
-                "f.yaml:34: models[0].options: \"--loss_function hinge\" is not allowed (a model is a binary classifier that "
-                        + "predicts probabilities; write --loss_function logistic, or leave it out)");
+                "f.yaml:34: models[0].options: VW option --daemon is not allowed: VW runs inside Freshet and must not listen on a port",
+                "f.yaml:34: models[0].options: VW option -f is not allowed: Freshet saves models in its snapshots",
+                "f.yaml:34: models[0].options: VW option --loss_function hinge is not allowed: Freshet's learners are binary "
+                        + "classifiers giving probabilities, so the loss must be logistic (leave it out or write --loss_function logistic)");
     }
 
     // ---- publish_interval and model_store ----

@@ -60,8 +60,7 @@ class ModelRulesTest {
                         + "(a label is a boolean, long or double field: true or 1 is positive, false or 0 negative)",
                 "models[1].label.window: \"0ms\" must be positive",
                 "models[1].label.default: \"1.5\" is not between 0 and 1 (the label of a prediction that gets none within the window; 0 is negative)",
-                "models[1].options: \"--passes\" is managed by Freshet or breaks streaming "
-                        + "(a model learns each example once, as it streams in); remove it",
+                "models[1].options: VW option --passes is not allowed: a streaming learner sees each example once",
                 "models[1].publish_interval: \"0ms\" must be positive");
     }
 }

@@ -1,6 +1,7 @@
 package dev.freshet.learners.vw;
 
-import java.util.ArrayList;
+import dev.freshet.core.definition.VwOptionRules;
+
 import java.util.List;
 
 /**
@@ -11,61 +12,12 @@ final class VwArguments {
 
     static final String LOGISTIC = "logistic";
 
-    /**
-     * Options Freshet manages itself, or that would break a learner fed one example at a time:
-     * each with its aliases and why it is refused.
-     */
-    private record Refused(List<String> names, String why) {
-    }
-
-    private static final List<Refused> REFUSED = List.of(
-            new Refused(List.of("-d", "--data"), "Freshet feeds the examples itself"),
-            new Refused(List.of("-i", "--initial_regressor"), "Freshet loads models from its snapshots"),
-            new Refused(List.of("-f", "--final_regressor"), "Freshet saves models in its snapshots"),
-            new Refused(List.of("--daemon", "--port"), "VW runs inside Freshet and must not listen on a port"),
-            new Refused(List.of("-p", "--predictions", "-r", "--raw_predictions"),
-                    "it writes predictions to a file; Freshet returns them"),
-            new Refused(List.of("-c", "--cache", "--cache_file"), "a cache is for training on files in several passes"),
-            new Refused(List.of("--passes"), "a streaming learner sees each example once"),
-            new Refused(List.of("-t", "--testonly"), "the learner must learn"),
-            new Refused(List.of("--readable_model", "--invert_hash", "--audit_regressor", "--save_per_pass",
-                    "--output_feature_regularizer_binary", "--output_feature_regularizer_text"), "it writes files"),
-            new Refused(List.of("--binary"), "it turns predictions into -1/1, and Freshet's learners give probabilities"),
-            new Refused(List.of("--predict_only_model"),
-                    "snapshots would lose the learning-rate state that learning after a restore needs"));
-
     private VwArguments() {
     }
 
-    /**
-     * What is wrong with a user's options, one message per problem, empty when they are fine. Only
-     * checks what Freshet refuses; VW itself judges the rest when the learner is created.
-     */
+    /** What Freshet refuses in a user's options: see {@link VwOptionRules#problems}. */
     static List<String> problems(String arguments) {
-        List<String> problems = new ArrayList<>();
-        List<String> tokens = tokens(arguments);
-        for (String token : tokens) {
-            for (Refused r : REFUSED) {
-                for (String name : r.names()) {
-                    if (names(token, name)) {
-                        problems.add("VW option " + token + " is not allowed: " + r.why());
-                    }
-                }
-            }
-        }
-        for (String loss : values(tokens, "--loss_function")) {
-            if (!loss.equals(LOGISTIC)) {
-                problems.add("VW option --loss_function " + loss + " is not allowed: Freshet's learners are binary "
-                        + "classifiers giving probabilities, so the loss must be logistic (leave it out or write --loss_function logistic)");
-            }
-        }
-        for (String link : values(tokens, "--link")) {
-            if (!link.equals(LOGISTIC)) {
-                problems.add("VW option --link " + link + " is not allowed: predictions must be probabilities, so the link "
-                        + "must be logistic (leave it out or write --link logistic)");
-            }
-        }
-        return List.copyOf(problems);
+        return VwOptionRules.problems(arguments);
     }
 
     /**
@@ -92,37 +44,14 @@ final class VwArguments {
     }
 
     static List<String> tokens(String arguments) {
-        String trimmed = arguments.strip();
-        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+        return VwOptionRules.tokens(arguments);
     }
 
-    /**
-     * Whether a token is the option {@code name}: exactly, as {@code --name=value}, or, for a short
-     * option, with its value attached ({@code -dfile}), all of which VW accepts.
-     */
     private static boolean names(String token, String name) {
-        if (token.equals(name)) {
-            return true;
-        }
-        if (name.startsWith("--")) {
-            return token.startsWith(name + "=");
-        }
-        // -c and -t take no value, so only the bare token names them; a value such as -3 is no option
-        boolean takesValue = !name.equals("-c") && !name.equals("-t");
-        return takesValue && !token.startsWith("--") && token.startsWith(name);
+        return token.equals(name) || token.startsWith(name + "=");
     }
 
-    /** The values of every {@code --name value} and {@code --name=value}, in order. */
     private static List<String> values(List<String> tokens, String name) {
-        List<String> found = new ArrayList<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals(name)) {
-                found.add(i + 1 < tokens.size() ? tokens.get(i + 1) : "");
-            } else if (t.startsWith(name + "=")) {
-                found.add(t.substring(name.length() + 1));
-            }
-        }
-        return found;
+        return VwOptionRules.values(tokens, name);
     }
 }
