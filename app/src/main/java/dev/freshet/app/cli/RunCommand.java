@@ -98,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
         if (config.usesBundledExample()) {
             out.println(ConfigFileOption.bundledNotice());
         }
-        out.println(config.displayName() + " is valid: " + ConfigSummary.of(loaded.definitions()));
+        out.println(config.displayName() + " is valid: " + ConfigSummary.of(loaded));
         out.println();
         RunPlan.print(loaded, out);
         out.println();

@@ -6,6 +6,10 @@ import dev.freshet.core.config.OnlineStoreConfig;
 import dev.freshet.core.definition.AggregationFunction;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Durations;
+import dev.freshet.core.definition.LabelSpec;
+import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.learners.Learners;
+import dev.freshet.learners.stream.TrainingStream;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FeatureView;
 import dev.freshet.features.Pipeline;
@@ -52,13 +56,33 @@ final class RunPlan {
         out.println("  " + onlineStore(config.onlineStore()) + ", filled from the tile topics (consumer group "
                 + config.project() + "-online-store, read_committed)");
         out.println("HTTP API");
-        out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push, /health, /metrics, /registry"
+        out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push"
+                + (config.models().isEmpty() ? "" : ", /predict") + ", /health, /metrics, /registry"
                 + " (at most " + config.api().maxEntities() + " entities per lookup)");
         out.println("Offline store");
         out.println("  Parquet event archive under " + absolute(config.offlineStore().path()) + ", from the canonical events topics"
                 + " (read_committed), committed every " + Durations.format(config.offlineStore().flushInterval()));
         out.println("  Arrow Flight server of training sets on " + config.offlineStore().flightHost() + ":"
                 + config.offlineStore().flightPort());
+        if (!config.models().isEmpty()) {
+            models(config, out);
+        }
+    }
+
+    private static void models(FreshetConfig config, PrintWriter out) {
+        out.println("Models (label join: Kafka Streams application " + TrainingStream.applicationId(config)
+                + ", exactly once; checkpoints under " + absolute(config.modelStore().path()) + ")");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("model", "learner", "inputs", "labels", "publish"));
+        for (ModelDefinition m : config.models()) {
+            LabelSpec l = m.label();
+            rows.add(List.of(m.name(), m.learner().yamlName() + " (" + Learners.describe(m.options()) + ")",
+                    m.features().size() + " features, " + m.context().size() + " context, " + m.interactions().size() + " crossed",
+                    l.source() + "." + l.field() + " by " + l.joinKey() + " within " + Durations.format(l.window())
+                            + " (else " + l.defaultLabel() + ")",
+                    "every " + Durations.format(m.publishInterval())));
+        }
+        table(out, "  ", rows);
     }
 
     private static String kafka(KafkaConfig kafka) {

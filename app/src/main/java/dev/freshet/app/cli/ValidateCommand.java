@@ -26,7 +26,7 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         return Failures.guard(spec, () -> {
             FreshetConfig loaded = config.load();
-            spec.commandLine().getOut().println(config.displayName() + " is valid: " + ConfigSummary.of(loaded.definitions()));
+            spec.commandLine().getOut().println(config.displayName() + " is valid: " + ConfigSummary.of(loaded));
             return 0;
         });
     }

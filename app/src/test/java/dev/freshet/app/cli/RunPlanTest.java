@@ -60,6 +60,34 @@ class RunPlanTest {
     }
 
     @Test
+    void showsTheModelsTheirLabelsAndTheTopicsTheyAdd() {
+        String yaml = Examples.SHOP.replace("sources:\n", """
+                sources:
+                  - name: purchases
+                    timestamp_field: ts
+                    schema: {prediction_id: string, purchased: boolean, ts: timestamp}
+                """) + """
+                models:
+                  - name: ctr
+                    learner: vw
+                    features: [user_activity:clicks_5m, user_activity:last_item]
+                    context: [item_id]
+                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 30m}
+                    options: "-b 20 -q uc"
+                """;
+
+        String plan = plan(yaml);
+
+        assertThat(plan)
+                .contains("freshet.predictions").contains("freshet.examples.ctr")
+                .contains("/push, /predict, /health")
+                .contains("Models (label join: Kafka Streams application shop-training, exactly once; checkpoints under "
+                        + absolute("data/models") + ")");
+        assertThat(plan.lines()).anyMatch(l -> l.matches("\\s+ctr\\s+vw \\(-b 20 -q uc\\)\\s+2 features, 1 context, 0 crossed\\s+"
+                + "purchases.purchased by prediction_id within 30m \\(else 0.0\\)\\s+every 10s"));
+    }
+
+    @Test
     void masksEveryFormOfRedisPassword() {
         assertThat(RunPlan.withoutPassword(java.net.URI.create("redis://secret@cache:6379"))).isEqualTo("redis://****@cache:6379");
         assertThat(RunPlan.withoutPassword(java.net.URI.create("redis://:secret@cache:6379"))).isEqualTo("redis://:****@cache:6379");

@@ -2,6 +2,7 @@ package dev.freshet.learners.stream;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.core.error.InvalidInputException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ public final class Training implements AutoCloseable {
      * @param eventsTopic    the canonical events topic of a source, by source name
      * @param freshetVersion recorded in each checkpoint's provenance
      * @param overrides      Kafka Streams settings over Freshet's, for the label join
-     * @throws IllegalArgumentException when the configuration has no models, or a checkpoint does not fit its model
+     * @throws InvalidInputException naming the model when its learner refuses its options (VW), or its checkpoint
+     *                               was written with other options or inputs
      * @throws dev.freshet.core.error.TransientException when another process trains one of the models
      */
     public static Training start(FreshetConfig config, String bootstrapServers, Function<String, String> eventsTopic,
@@ -45,11 +47,17 @@ public final class Training implements AutoCloseable {
         Map<String, LearnerWorker> workers = new LinkedHashMap<>();
         TrainingStream stream = null;
         try {
-            for (ModelDefinition m : config.models()) {
-                ServingModel s = ServingModel.untrained(m);
-                serving.put(m.name(), s);
-                workers.put(m.name(), LearnerWorker.builder().model(m).bootstrapServers(bootstrapServers)
-                        .checkpoints(config.modelStore().path()).serving(s).freshetVersion(freshetVersion).start());
+            for (int i = 0; i < config.models().size(); i++) {
+                ModelDefinition m = config.models().get(i);
+                try {
+                    ServingModel s = ServingModel.untrained(m);
+                    serving.put(m.name(), s);
+                    workers.put(m.name(), LearnerWorker.builder().model(m).bootstrapServers(bootstrapServers)
+                            .checkpoints(config.modelStore().path()).serving(s).freshetVersion(freshetVersion).start());
+                } catch (IllegalArgumentException e) {
+                    // VW refusing its options, or a checkpoint of other options or inputs: the configuration must change
+                    throw new InvalidInputException("models[" + i + "] (" + m.name() + "): " + e.getMessage(), e);
+                }
             }
             stream = TrainingStream.start(config, bootstrapServers, eventsTopic, overrides);
             return new Training(stream, serving, workers);
