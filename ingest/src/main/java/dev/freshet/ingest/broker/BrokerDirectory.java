@@ -1,5 +1,7 @@
 package dev.freshet.ingest.broker;
 
+import dev.freshet.core.lock.FileLockHandle;
+
 import dev.freshet.core.error.FreshetException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -9,14 +11,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -42,13 +40,11 @@ final class BrokerDirectory implements AutoCloseable {
 
     private final Path root;
     private final String clusterId;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final FileLockHandle lock;
 
-    private BrokerDirectory(Path root, String clusterId, FileChannel lockChannel, FileLock lock) {
+    private BrokerDirectory(Path root, String clusterId, FileLockHandle lock) {
         this.root = root;
         this.clusterId = clusterId;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -80,22 +76,16 @@ final class BrokerDirectory implements AutoCloseable {
             }
             writeMarker(root, Uuid.randomUuid().toString());
         }
-        FileChannel channel = null;
+        FileLockHandle lock;
         try {
-            channel = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw StartFailures.directoryInUse(root, null);
-            }
-            return new BrokerDirectory(root, readClusterId(marker), channel, lock);
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
-            throw StartFailures.directoryInUse(root, e);
+            lock = FileLockHandle.tryAcquire(root.resolve(LOCK)).orElseThrow(() -> StartFailures.directoryInUse(root, null));
         } catch (IOException e) {
-            closeQuietly(channel);
             throw unwritable(root, e);
+        }
+        try {
+            return new BrokerDirectory(root, readClusterId(marker), lock);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            lock.close();
             throw e;
         }
     }
@@ -144,15 +134,7 @@ final class BrokerDirectory implements AutoCloseable {
     /** Releases the lock. Idempotent. */
     @Override
     public void close() {
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
-        } catch (IOException ignored) {
-            // Closing the channel below releases the lock as well.
-        } finally {
-            closeQuietly(lockChannel);
-        }
+        lock.close();
     }
 
     private static void writeMarker(Path root, String clusterId) {
@@ -205,15 +187,5 @@ final class BrokerDirectory implements AutoCloseable {
     private static RuntimeException unwritable(Path root, IOException e) {
         return StartFailures.badDirectory(root, "is not writable (" + e + "); check its permissions, or change "
                 + "kafka.embedded.data_dir", e);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Nothing left to release.
-            }
-        }
     }
 }

@@ -39,6 +39,23 @@ class TopicsTest {
     }
 
     @Test
+    void modelsAddThePredictionsTopicAndAnExamplesTopicEach() {
+        String yaml = ExampleYaml.SHOP.replace("sources:\n", """
+                sources:
+                  - {name: purchases, timestamp_field: ts, schema: {prediction_id: string, bought: boolean, ts: timestamp}}
+                """) + """
+                models:
+                  - {name: ctr, learner: ftrl, features: [user_activity:clicks_5m], label: {source: purchases, join_key: prediction_id, field: bought, window: 5m}}
+                  - {name: cvr, learner: ftrl, features: [user_activity:spend_1h], label: {source: purchases, join_key: prediction_id, field: bought, window: 1h}}
+                """;
+
+        List<String> names = Topics.plan(FreshetConfig.parse(yaml, "freshet.yaml")).stream().map(TopicSpec::name).toList();
+
+        assertThat(names).containsSubsequence("freshet.tiles.user_activity", "freshet.predictions", "freshet.examples.ctr",
+                "freshet.examples.cvr", "freshet.dlq");
+    }
+
+    @Test
     void partitionsAndReplicationComeFromTheKafkaSettings() {
         FreshetConfig external = FreshetConfig.parse(ExampleYaml.SHOP, "freshet.yaml")
                 .withKafka(new KafkaConfig("broker:9092", EMBEDDED, 12, 3));

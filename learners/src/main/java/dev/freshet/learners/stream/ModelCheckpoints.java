@@ -1,6 +1,7 @@
 package dev.freshet.learners.stream;
 
 import dev.freshet.core.error.TransientException;
+import dev.freshet.core.lock.FileLockHandle;
 import dev.freshet.learners.LearnerSnapshot;
 
 import java.io.BufferedInputStream;
@@ -10,8 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,13 +34,11 @@ public final class ModelCheckpoints implements AutoCloseable {
 
     private final String model;
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final FileLockHandle lock;
 
-    private ModelCheckpoints(String model, Path dir, FileChannel lockChannel, FileLock lock) {
+    private ModelCheckpoints(String model, Path dir, FileLockHandle lock) {
         this.model = model;
         this.dir = dir;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -57,24 +54,17 @@ public final class ModelCheckpoints implements AutoCloseable {
      */
     public static ModelCheckpoints open(Path root, String model) {
         Path dir = directory(root, model).toAbsolutePath();
-        FileChannel channel = null;
+        FileLockHandle lock = null;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new TransientException("the checkpoints of model '" + model + "' in " + dir
-                        + " are open in another learner worker; stop it first (one worker trains a model)", null);
-            }
+            lock = FileLockHandle.tryAcquire(dir.resolve(LOCK_FILE)).orElseThrow(() -> new TransientException("the checkpoints of model '"
+                    + model + "' in " + dir + " are open in another learner worker; stop it first (one worker trains a model)", null));
             Files.deleteIfExists(dir.resolve(TEMPORARY)); // what a crash mid-write left
-            return new ModelCheckpoints(model, dir, channel, lock);
+            return new ModelCheckpoints(model, dir, lock);
         } catch (IOException e) {
-            closeQuietly(channel);
+            if (lock != null) {
+                lock.close();
+            }
             throw new UncheckedIOException("cannot open the checkpoints of model '" + model + "' in " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -126,23 +116,6 @@ public final class ModelCheckpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
-        } catch (IOException ignored) {
-            // closing the channel releases it too
-        }
-        closeQuietly(lockChannel);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing left to release
-            }
-        }
+        lock.close();
     }
 }

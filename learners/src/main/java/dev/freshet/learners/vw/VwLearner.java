@@ -7,6 +7,7 @@ import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Learners;
 import dev.freshet.learners.OnlineLearner;
 import dev.freshet.learners.Provenance;
+import dev.freshet.learners.Provenances;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +40,15 @@ public final class VwLearner implements OnlineLearner {
     /** The learner's name in provenances. */
     static final String NAME = "vw";
 
+    private final LearnerOptions.Vw options;
     private final ExampleLayout layout;
     private final VwText text;
     private final VwNative vw;
     private final AtomicBoolean closed = new AtomicBoolean();
     private long examplesSeen;
 
-    private VwLearner(ExampleLayout layout, VwText text, VwNative vw, long examplesSeen) {
+    private VwLearner(LearnerOptions.Vw options, ExampleLayout layout, VwText text, VwNative vw, long examplesSeen) {
+        this.options = options;
         this.layout = layout;
         this.text = text;
         this.vw = vw;
@@ -60,7 +63,7 @@ public final class VwLearner implements OnlineLearner {
      */
     public static OnlineLearner create(LearnerOptions.Vw options, ExampleLayout layout) {
         VwText text = new VwText(layout);
-        return new VwLearner(layout, text, VwNative.create(arguments(options)), 0);
+        return new VwLearner(options, layout, text, VwNative.create(arguments(options)), 0);
     }
 
     /**
@@ -70,25 +73,11 @@ public final class VwLearner implements OnlineLearner {
      * @throws dev.freshet.core.error.CorruptDataException when its state cannot be read
      */
     public static OnlineLearner restore(LearnerSnapshot snapshot, LearnerOptions.Vw options, ExampleLayout layout) {
-        Provenance p = snapshot.provenance();
-        String of = "the snapshot of model " + p.model() + " ";
-        if (!p.learner().equals(NAME)) {
-            throw new IllegalArgumentException(of + "is of the " + p.learner() + " learner, not " + NAME);
-        }
-        if (!p.options().equals(Learners.describe(options))) {
-            throw new IllegalArgumentException(of + "was made with VW options \"" + p.options() + "\", not \""
-                    + Learners.describe(options) + "\"");
-        }
-        if (!p.inputs().equals(inputs(layout))) {
-            throw new IllegalArgumentException(of + "has inputs " + p.inputs() + ", not " + inputs(layout));
-        }
-        if (!p.interactions().equals(interactions(layout))) {
-            throw new IllegalArgumentException(of + "has interactions " + p.interactions() + ", not " + interactions(layout));
-        }
+        Provenances.requireCompatible(snapshot.provenance(), options, layout);
         VwState state = VwState.decode(snapshot.state());
         String arguments = arguments(options);
         VwText text = new VwText(layout);
-        return new VwLearner(layout, text, VwNative.load(arguments, state.model()), state.examplesSeen());
+        return new VwLearner(options, layout, text, VwNative.load(arguments, state.model()), state.examplesSeen());
     }
 
     /**
@@ -106,20 +95,6 @@ public final class VwLearner implements OnlineLearner {
             throw new IllegalArgumentException(String.join("; ", problems) + " (options \"" + options.arguments() + "\")");
         }
         return VwArguments.effective(options.arguments());
-    }
-
-    /** The inputs as a provenance lists them. */
-    static List<String> inputs(ExampleLayout layout) {
-        return layout.slots().stream().map(ExampleLayout.Slot::name).toList();
-    }
-
-    /** The interactions as a provenance lists them, {@code a*b}. */
-    static List<String> interactions(ExampleLayout layout) {
-        List<String> out = new ArrayList<>();
-        for (ExampleLayout.Interaction x : layout.interactions()) {
-            out.add(layout.slots().get(x.first()).name() + "*" + layout.slots().get(x.second()).name());
-        }
-        return out;
     }
 
     @Override
@@ -164,6 +139,7 @@ public final class VwLearner implements OnlineLearner {
     @Override
     public LearnerSnapshot snapshot(Provenance provenance) {
         checkOpen();
+        Provenances.requireCompatible(provenance, options, layout);
         byte[] state = new VwState(examplesSeen, vw.model()).encode();
         return new LearnerSnapshot(provenance.withExamplesSeen(examplesSeen), state);
     }

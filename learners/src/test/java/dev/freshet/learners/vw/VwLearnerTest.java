@@ -7,6 +7,7 @@ import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.OnlineLearner;
 import dev.freshet.learners.Provenance;
+import dev.freshet.learners.Provenances;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class VwLearnerTest {
     }
 
     static Provenance provenance(LearnerOptions.Vw options, ExampleLayout layout) {
-        return new Provenance("ctr", "vw", options.arguments(), VwLearner.inputs(layout), VwLearner.interactions(layout),
+        return new Provenance("ctr", "vw", options.arguments(), Provenances.inputsOf(layout), Provenances.interactionsOf(layout),
                 0, 3, Map.of(0, 42L), 1_000L, "test");
     }
 

@@ -9,6 +9,7 @@ import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Learners;
 import dev.freshet.learners.OnlineLearner;
 import dev.freshet.learners.Provenance;
+import dev.freshet.learners.Provenances;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,7 +100,7 @@ class VwSnapshotTest {
 
         assertThatThrownBy(() -> VwLearner.restore(snapshot, new LearnerOptions.Vw("-b 20"), LAYOUT))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("\"-b 18\"").hasMessageContaining("\"-b 20\"");
+                .hasMessageContaining("trained with -b 18 but the model is configured with -b 20");
         assertThatThrownBy(() -> VwLearner.restore(snapshot, OPTIONS, moreInputs))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("inputs").hasMessageContaining("hour");
@@ -110,12 +111,12 @@ class VwSnapshotTest {
 
     @Test
     void restoringAnotherLearnersSnapshotIsRefused() {
-        Provenance ftrl = new Provenance("ctr", "ftrl", OPTIONS.arguments(), VwLearner.inputs(LAYOUT), List.of(), 0, 0,
+        Provenance ftrl = new Provenance("ctr", "ftrl", OPTIONS.arguments(), Provenances.inputsOf(LAYOUT), List.of(), 0, 0,
                 Map.of(), 0, "test");
 
         assertThatThrownBy(() -> VwLearner.restore(new LearnerSnapshot(ftrl, new byte[0]), OPTIONS, LAYOUT))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ftrl learner");
+                .hasMessageContaining("trained by learner ftrl but the model is configured with learner vw");
     }
 
     @Test

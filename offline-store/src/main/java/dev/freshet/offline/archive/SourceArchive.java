@@ -1,14 +1,13 @@
 package dev.freshet.offline.archive;
 
 import dev.freshet.core.error.TransientException;
+import dev.freshet.core.lock.FileLockHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,17 +46,15 @@ final class SourceArchive implements AutoCloseable {
     private final Path dir;
     private final CrashPoint crash;
     private final SplittableRandom random;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final FileLockHandle lock;
     private Manifest manifest;
     private long sequence;
 
-    private SourceArchive(String source, Path dir, CrashPoint crash, SplittableRandom random, FileChannel lockChannel, FileLock lock) {
+    private SourceArchive(String source, Path dir, CrashPoint crash, SplittableRandom random, FileLockHandle lock) {
         this.source = source;
         this.dir = dir;
         this.crash = crash;
         this.random = random;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -86,30 +83,21 @@ final class SourceArchive implements AutoCloseable {
      */
     static SourceArchive open(Path root, String source, CrashPoint crash, SplittableRandom random) {
         Path dir = directory(root, source).toAbsolutePath();
-        FileChannel channel = null;
+        FileLockHandle lock = null;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new TransientException("the archive of source '" + source + "' in " + dir
-                        + " is open in another archiver; stop it first (only one archiver may write a source)", null);
-            }
-            SourceArchive archive = new SourceArchive(source, dir, crash, random, channel, lock);
+            lock = FileLockHandle.tryAcquire(dir.resolve(LOCK_FILE)).orElseThrow(() -> new TransientException("the archive of source '"
+                    + source + "' in " + dir + " is open in another archiver; stop it first (only one archiver may write a source)", null));
+            SourceArchive archive = new SourceArchive(source, dir, crash, random, lock);
             archive.manifest = read(dir, source);
             archive.sequence = archive.manifest.nextSequence();
             archive.deleteOrphans();
             return archive;
         } catch (IOException e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw new UncheckedIOException("cannot open the archive of source '" + source + "' in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw e;
         }
     }
@@ -254,26 +242,14 @@ final class SourceArchive implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing was locked through it
-            }
+    private static void closeQuietly(FileLockHandle lock) {
+        if (lock != null) {
+            lock.close();
         }
     }
 
     @Override
     public void close() {
-        if (!lockChannel.isOpen()) {
-            return;
-        }
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            log.warn("cannot release the lock of {}: {}", dir, e.toString());
-        }
+        lock.close();
     }
 }
