@@ -63,10 +63,14 @@ public final class LearnerWorker implements AutoCloseable {
     private final Provenance base;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ProgressiveValidation validation;
+    private final ExampleReader reader;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private final Map<Integer, Long> next = new HashMap<>();
+    /** The checkpoint's offsets, by partition, until the partitions are known. */
+    private final Map<Integer, Long> restored = new HashMap<>();
+    /** The next offset to learn, by partition (-1: none learnt or restored); an array, so a record costs no boxing. */
+    private long[] next = new long[0];
     private OnlineLearner learner;
     private long version;
     private long learntAtPublish;
@@ -87,6 +91,7 @@ public final class LearnerWorker implements AutoCloseable {
         this.clock = b.clock;
         this.publishInterval = b.publishInterval != null ? b.publishInterval : b.model.publishInterval();
         this.base = provenance(b.model, layout, b.freshetVersion);
+        this.reader = new ExampleReader(layout, b.model.name());
         this.validation = b.validation != null ? b.validation : defaultValidation(b.model.name());
         this.checkpoints = ModelCheckpoints.open(b.checkpointRoot, b.model.name());
         try {
@@ -94,7 +99,7 @@ public final class LearnerWorker implements AutoCloseable {
             if (latest.isPresent()) {
                 learner = Learners.restore(latest.get(), model.options(), layout);
                 version = latest.get().provenance().version();
-                next.putAll(latest.get().provenance().offsets());
+                restored.putAll(latest.get().provenance().offsets());
                 if (serving != null) {
                     serving.publish(latest.get());
                 }
@@ -155,8 +160,9 @@ public final class LearnerWorker implements AutoCloseable {
         try {
             List<TopicPartition> partitions = partitions();
             consumer.assign(partitions);
+            next = offsetsArray(partitions);
             for (TopicPartition tp : partitions) {
-                Long offset = next.get(tp.partition());
+                Long offset = restored.get(tp.partition());
                 if (offset != null) {
                     consumer.seek(tp, offset);
                 } else {
@@ -215,20 +221,33 @@ public final class LearnerWorker implements AutoCloseable {
         return List.of();
     }
 
+    private long[] offsetsArray(List<TopicPartition> partitions) {
+        int size = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(-1) + 1;
+        for (int p : restored.keySet()) {
+            size = Math.max(size, p + 1);
+        }
+        long[] offsets = new long[size];
+        java.util.Arrays.fill(offsets, -1);
+        restored.forEach((p, o) -> offsets[p] = o);
+        return offsets;
+    }
+
+    /** The offsets a checkpoint records: every partition learnt from or restored. */
+    private Map<Integer, Long> offsetsMap() {
+        Map<Integer, Long> out = new HashMap<>(restored);
+        for (int p = 0; p < next.length; p++) {
+            if (next[p] >= 0) {
+                out.put(p, next[p]);
+            }
+        }
+        return out;
+    }
+
     private void learn(ConsumerRecord<byte[], byte[]> r, Example example) {
-        next.put(r.partition(), r.offset() + 1);
+        next[r.partition()] = r.offset() + 1;
         double label;
         try {
-            TrainingExample e = TrainingJson.decodeExample(r.value());
-            if (!e.prediction().model().equals(model.name())) {
-                throw new InvalidInputException("it is an example of model " + e.prediction().model());
-            }
-            example.clear();
-            Map<String, Object> inputs = e.prediction().inputs();
-            for (int i = 0; i < layout.size(); i++) {
-                example.set(i, inputs.get(layout.slots().get(i).name()));
-            }
-            label = e.label();
+            label = reader.read(r.value(), example);
         } catch (InvalidInputException e) {
             skipped++;
             if (Long.bitCount(skipped) == 1) { // the 1st, 2nd, 4th, 8th, ...: visible, never a flood
@@ -260,7 +279,7 @@ public final class LearnerWorker implements AutoCloseable {
             return;
         }
         version++;
-        LearnerSnapshot snapshot = learner.snapshot(base.withVersion(version, Map.copyOf(next), clock.millis()));
+        LearnerSnapshot snapshot = learner.snapshot(base.withVersion(version, offsetsMap(), clock.millis()));
         checkpoints.save(snapshot);
         learntAtPublish = learner.examplesSeen();
         if (serving != null) {
