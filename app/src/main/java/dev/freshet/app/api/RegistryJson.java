@@ -8,9 +8,13 @@ import dev.freshet.core.definition.Entity;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Field;
+import dev.freshet.core.definition.LabelSpec;
+import dev.freshet.core.definition.LearnerOptions;
+import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.Source;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code GET /registry}: the definitions as JSON, with the names and the duration forms of
@@ -58,7 +62,40 @@ final class RegistryJson {
             }
             out.raw(']').raw('}');
         }
+        out.raw(']').raw(',').name("models").raw('[');
+        for (int i = 0; i < config.models().size(); i++) {
+            model(i > 0 ? out.raw(',') : out, config.models().get(i));
+        }
         return out.raw(']').raw('}').toByteArray();
+    }
+
+    /** A model as {@code freshet.yaml} has it; FTRL's options as a mapping, VW's as its string. */
+    private static void model(JsonOut out, ModelDefinition m) {
+        out.raw('{').name("name").string(m.name()).raw(',').name("learner").string(m.learner().yamlName())
+                .raw(',').name("features").raw('[');
+        for (int f = 0; f < m.features().size(); f++) {
+            (f > 0 ? out.raw(',') : out).string(m.features().get(f).toString());
+        }
+        out.raw(']').raw(',').name("context").raw('[');
+        for (int c = 0; c < m.context().size(); c++) {
+            (c > 0 ? out.raw(',') : out).string(m.context().get(c));
+        }
+        out.raw(']').raw(',').name("interactions").raw('[');
+        for (int x = 0; x < m.interactions().size(); x++) {
+            List<String> pair = m.interactions().get(x);
+            (x > 0 ? out.raw(',') : out).raw('[').string(pair.get(0)).raw(',').string(pair.get(1)).raw(']');
+        }
+        LabelSpec l = m.label();
+        out.raw(']').raw(',').name("label").raw('{').name("source").string(l.source()).raw(',').name("join_key").string(l.joinKey())
+                .raw(',').name("field").string(l.field()).raw(',').name("window").string(Durations.format(l.window()))
+                .raw(',').name("default").number(l.defaultLabel()).raw('}').raw(',').name("options");
+        switch (m.options()) {
+            case LearnerOptions.Ftrl f -> out.raw('{').name("alpha").number(f.alpha()).raw(',').name("beta").number(f.beta())
+                    .raw(',').name("l1").number(f.l1()).raw(',').name("l2").number(f.l2())
+                    .raw(',').name("hash_bits").number(f.hashBits()).raw('}');
+            case LearnerOptions.Vw vw -> out.string(vw.arguments());
+        }
+        out.raw(',').name("publish_interval").string(Durations.format(m.publishInterval())).raw('}');
     }
 
     private static void feature(JsonOut out, FeatureDefinition f) {

@@ -209,6 +209,7 @@ class OperationsTest {
         assertThat(at(item, "ttl")).isNull();
         assertThat(at(item, "features", 2)).isEqualTo(nullable("name", "p90_price_1h", "function", "quantile", "field", "price",
                 "window", "1h", "quantile", 0.9));
+        assertThat(at(registry, "models")).isEqualTo(List.of());
     }
 
     /** A map from alternating keys and values, values possibly null. */

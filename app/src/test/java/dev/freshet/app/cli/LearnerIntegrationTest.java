@@ -142,6 +142,13 @@ class LearnerIntegrationTest {
                     "missing_join_key", "send \\\"entities\\\": {\\\"user_id\\\"");
             assertBadRequest(url, "{\"model\": \"ctr\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"x\", \"iteem\": 1}}",
                     "unknown_context", "context.iteem is not a context field of model ctr");
+            HttpResponse<String> registry = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/registry")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(registry.body()).contains("\"models\":[{\"name\":\"ctr\",\"learner\":\"ftrl\","
+                    + "\"features\":[\"user_activity:clicks_5m\",\"user_activity:last_item\"],\"context\":[\"item_id\"],"
+                    + "\"interactions\":[[\"last_item\",\"item_id\"]],\"label\":{\"source\":\"purchases\",\"join_key\":\"prediction_id\","
+                    + "\"field\":\"purchased\",\"window\":\"2s\",\"default\":0.0},\"options\":{\"alpha\":0.5,\"beta\":1.0,\"l1\":0.0,"
+                    + "\"l2\":0.0,\"hash_bits\":16},\"publish_interval\":\"300ms\"}]");
             assertThat(run.stop().exitCode()).isZero();
         }
     }

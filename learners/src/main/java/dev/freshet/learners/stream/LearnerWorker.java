@@ -170,7 +170,8 @@ public final class LearnerWorker implements AutoCloseable {
                 }
             }
             lastPublish = clock.millis();
-            Example example = layout.newExample();
+            // the learner's own layout instance: an example of another (equal) instance costs an equals() per learn
+            Example example = learner.layout().newExample();
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {

@@ -51,7 +51,7 @@ public final class ServingModel implements AutoCloseable {
     /** A serving model that starts untrained (version 0: every score is the learner's prior). */
     public static ServingModel untrained(ModelDefinition model) {
         ServingModel s = new ServingModel(model);
-        s.current.set(new Version(Learners.create(model), versionName(model.name(), 0), 0));
+        s.current.set(new Version(Learners.create(model.options(), s.layout), versionName(model.name(), 0), 0));
         return s;
     }
 
