@@ -1,25 +1,20 @@
 package dev.freshet.bench.learners;
 
+import dev.freshet.bench.RawConsume;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.ingest.broker.EmbeddedKafka;
 import dev.freshet.learners.stream.LearnerWorker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -137,29 +132,6 @@ public final class LearnerKafkaBenchmark {
     }
 
     private static long consume(String bootstrap, String topic, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            long start = System.nanoTime();
-            long n = 0;
-            long bytes = 0;
-            while (n < expected) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (var r : records) {
-                    bytes += r.value().length; // touch every record, as a real consumer would
-                }
-                n += records.count();
-            }
-            if (bytes == 0) {
-                throw new IllegalStateException("read nothing");
-            }
-            return System.nanoTime() - start;
-        }
+        return RawConsume.nanos(bootstrap, topic, expected, true, 5_000);
     }
 }

@@ -1,5 +1,6 @@
 package dev.freshet.bench.pipeline;
 
+import dev.freshet.bench.RawConsume;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.config.StreamsConfig;
@@ -9,14 +10,9 @@ import dev.freshet.ingest.broker.EmbeddedKafka;
 import dev.freshet.ingest.topic.TopicAdmin;
 import dev.freshet.ingest.topic.Topics;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -25,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 
 import java.util.Properties;
@@ -125,29 +120,7 @@ public final class PipelineThroughput {
     }
 
     private static long consume(String bootstrap, String topic, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            long start = System.nanoTime();
-            long n = 0;
-            long bytes = 0;
-            while (n < expected) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (var r : records) {
-                    bytes += r.value().length; // touch every record, as a real consumer would
-                }
-                n += records.count();
-            }
-            if (bytes == 0) {
-                throw new IllegalStateException("read nothing");
-            }
-            return System.nanoTime() - start;
-        }
+        return RawConsume.nanos(bootstrap, topic, expected, false, 2_000);
     }
 
     private static double runPipeline(FreshetConfig config, String bootstrap, int events) throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
+import dev.freshet.learners.LearnerArguments;
 import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.OnlineLearner;
 import dev.freshet.learners.Provenance;
@@ -75,12 +76,7 @@ public final class FtrlLearner implements OnlineLearner {
     @Override
     public double learn(Example example, double label, double weight) {
         check(example);
-        if (!Double.isFinite(label)) {
-            throw new IllegalArgumentException("label is " + label + ", but labels must be finite (1 positive, 0 negative)");
-        }
-        if (!Double.isFinite(weight) || weight < 0) {
-            throw new IllegalArgumentException("weight is " + weight + ", but weights must be finite and non-negative");
-        }
+        LearnerArguments.requireLabelAndWeight(label, weight);
         int k = hasher.encode(example);
         double p = score(k);
         if (weight == 0.0) {
@@ -152,10 +148,7 @@ public final class FtrlLearner implements OnlineLearner {
 
     private void check(Example example) {
         ensureOpen();
-        ExampleLayout other = example.layout();
-        if (other != layout && !other.equals(layout)) {
-            throw new IllegalArgumentException("the example is of " + other + " but this learner learns examples of " + layout);
-        }
+        LearnerArguments.requireLayout(layout, example);
     }
 
     private void ensureOpen() {

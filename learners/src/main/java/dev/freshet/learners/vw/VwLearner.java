@@ -3,6 +3,7 @@ package dev.freshet.learners.vw;
 import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
+import dev.freshet.learners.LearnerArguments;
 import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Learners;
 import dev.freshet.learners.OnlineLearner;
@@ -116,12 +117,7 @@ public final class VwLearner implements OnlineLearner {
      */
     @Override
     public double learn(Example example, double label, double weight) {
-        if (!Double.isFinite(label)) {
-            throw new IllegalArgumentException("label must be a finite number, not " + label);
-        }
-        if (!Double.isFinite(weight) || weight < 0) {
-            throw new IllegalArgumentException("weight must be a finite, non-negative number, not " + weight);
-        }
+        LearnerArguments.requireLabelAndWeight(label, weight);
         checkUsable(example);
         if (weight == 0) {
             return vw.predict(text.unlabelled(example));
@@ -153,10 +149,7 @@ public final class VwLearner implements OnlineLearner {
 
     private void checkUsable(Example example) {
         checkOpen();
-        if (example.layout() != layout && !example.layout().equals(layout)) {
-            throw new IllegalArgumentException("the example is of " + example.layout() + ", but this VW learner's examples are of "
-                    + layout);
-        }
+        LearnerArguments.requireLayout(layout, example);
     }
 
     private void checkOpen() {
