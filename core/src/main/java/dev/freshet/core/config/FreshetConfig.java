@@ -1,5 +1,6 @@
 package dev.freshet.core.config;
 
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.error.ConfigException;
@@ -21,11 +22,12 @@ import java.util.Optional;
  * @param api          the HTTP API
  * @param definitions  entities, sources and feature views
  * @param models       incrementally trained models, in file order
- * @param modelStore   where learner workers checkpoint models
+ * @param modelStore   where learner workers checkpoint models and policy workers bandits
+ * @param bandits      contextual bandits, in file order
  */
 public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
                             OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions,
-                            List<ModelDefinition> models, ModelStoreConfig modelStore) {
+                            List<ModelDefinition> models, ModelStoreConfig modelStore, List<BanditDefinition> bandits) {
 
     public FreshetConfig {
         Objects.requireNonNull(project, "project");
@@ -37,12 +39,20 @@ public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig str
         Objects.requireNonNull(definitions, "definitions");
         models = List.copyOf(models);
         Objects.requireNonNull(modelStore, "modelStore");
+        bandits = List.copyOf(bandits);
+    }
+
+    /** A configuration without bandits. */
+    public FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
+                         OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions,
+                         List<ModelDefinition> models, ModelStoreConfig modelStore) {
+        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, models, modelStore, List.of());
     }
 
     /** A configuration without models. */
     public FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
                          OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
-        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, List.of(), ModelStoreConfig.defaults());
+        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, List.of(), ModelStoreConfig.defaults(), List.of());
     }
 
     /** The model of that name. */
@@ -52,17 +62,27 @@ public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig str
 
     /** The same configuration with other models. */
     public FreshetConfig withModels(List<ModelDefinition> other, ModelStoreConfig store) {
-        return new FreshetConfig(project, kafka, streams, onlineStore, offlineStore, api, definitions, other, store);
+        return new FreshetConfig(project, kafka, streams, onlineStore, offlineStore, api, definitions, other, store, bandits);
+    }
+
+    /** The bandit of that name. */
+    public Optional<BanditDefinition> bandit(String name) {
+        return bandits.stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+
+    /** The same configuration with other bandits. */
+    public FreshetConfig withBandits(List<BanditDefinition> other) {
+        return new FreshetConfig(project, kafka, streams, onlineStore, offlineStore, api, definitions, models, modelStore, other);
     }
 
     /** The same configuration with other Kafka settings (tests point it at their own broker). */
     public FreshetConfig withKafka(KafkaConfig other) {
-        return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions, models, modelStore);
+        return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions, models, modelStore, bandits);
     }
 
     /** The same configuration with other streaming settings. */
     public FreshetConfig withStreams(StreamsConfig other) {
-        return new FreshetConfig(project, kafka, other, onlineStore, offlineStore, api, definitions, models, modelStore);
+        return new FreshetConfig(project, kafka, other, onlineStore, offlineStore, api, definitions, models, modelStore, bandits);
     }
 
     /**
