@@ -11,7 +11,7 @@ import dev.freshet.features.Pipeline;
 import dev.freshet.ingest.stream.IngestCounters;
 import dev.freshet.learners.stream.LearnerWorker;
 import dev.freshet.learners.stream.Training;
-import dev.freshet.learners.stream.TrainingCounters;
+import dev.freshet.learners.stream.JoinCounters;
 import dev.freshet.learners.stream.TrainingStream;
 import dev.freshet.learners.validation.Metrics;
 import dev.freshet.offline.archive.Archiver;
@@ -106,20 +106,19 @@ final class RunMonitoring {
     }
 
     private void writeLearners(PrometheusWriter out) {
-        TrainingCounters c = training.stream().counters();
-        out.counter("freshet_training_predictions_total", "Predictions the label join took in.", c.predictions());
+        JoinCounters c = training.stream().counters();
+        out.counter("freshet_training_predictions_total", "Predictions the label join took in.", c.subjects());
         out.counter("freshet_training_examples_total", "Training examples written by the label join, by outcome.",
-                Map.of("outcome", "labelled"), c.labelled());
+                Map.of("outcome", "labelled"), c.observed());
         out.counter("freshet_training_examples_total", "Training examples written by the label join, by outcome.",
                 Map.of("outcome", "default_label"), c.defaulted());
-        out.counter("freshet_training_skipped_labels_total", "Label events the label join could not use, by reason.",
-                Map.of("reason", "unknown_prediction"), c.unknownLabels());
-        out.counter("freshet_training_skipped_labels_total", "Label events the label join could not use, by reason.",
-                Map.of("reason", "unusable_label"), c.badLabels());
-        out.counter("freshet_training_skipped_predictions_total", "Predictions the label join skipped, by reason.",
-                Map.of("reason", "duplicate_id"), c.duplicatePredictions());
-        out.counter("freshet_training_skipped_predictions_total", "Predictions the label join skipped, by reason.",
-                Map.of("reason", "unknown_model"), c.unknownModels());
+        String skipped = "Label events the label join could not use, by reason.";
+        out.counter("freshet_training_skipped_labels_total", skipped, Map.of("reason", "unknown_prediction"), c.unknownOutcomes());
+        out.counter("freshet_training_skipped_labels_total", skipped, Map.of("reason", "duplicate"), c.duplicateOutcomes());
+        out.counter("freshet_training_skipped_labels_total", skipped, Map.of("reason", "unusable_label"), c.unusableOutcomes());
+        String skippedPredictions = "Predictions the label join skipped, by reason.";
+        out.counter("freshet_training_skipped_predictions_total", skippedPredictions, Map.of("reason", "duplicate_id"), c.duplicateSubjects());
+        out.counter("freshet_training_skipped_predictions_total", skippedPredictions, Map.of("reason", "unknown_model"), c.unknownGroups());
         for (LearnerWorker w : training.workers().values()) {
             Map<String, String> model = Map.of("model", w.model().name());
             Metrics m = w.validation().metrics();

@@ -1,7 +1,6 @@
 package dev.freshet.learners.stream;
 
 import dev.freshet.core.definition.ModelDefinition;
-import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.LearnerSnapshot;
@@ -14,28 +13,16 @@ import dev.freshet.learners.validation.PageHinkley;
 import dev.freshet.learners.validation.ProgressiveValidation;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Trains one model from its examples topic, for as long as it runs.
@@ -52,73 +39,48 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LearnerWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LearnerWorker.class);
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private final ModelDefinition model;
-    private final ExampleLayout layout;
-    private final ModelCheckpoints checkpoints;
-    private final ServingModel serving;
-    private final Clock clock;
-    private final Duration publishInterval;
-    private final Provenance base;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final OnlineLearner learner;
     private final ProgressiveValidation validation;
-    private final ExampleReader reader;
-    private final Thread thread;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    /** The checkpoint's offsets, by partition, until the partitions are known. */
-    private final Map<Integer, Long> restored = new HashMap<>();
-    /** The next offset to learn, by partition (-1: none learnt or restored); an array, so a record costs no boxing. */
-    private long[] next = new long[0];
-    private OnlineLearner learner;
-    private long version;
-    private long learntAtPublish;
-    private long lastPublish;
-    private volatile long learnt;
-    private volatile long skipped;
-    private volatile long published;
-    private volatile long lag = -1;
-    private volatile boolean stopping;
-    private volatile boolean halted;
-    private volatile boolean publishRequested;
+    private final TopicWorker worker;
     private boolean closed;
 
     private LearnerWorker(Builder b) {
         this.model = b.model;
-        this.layout = ExampleLayout.of(b.model);
-        this.serving = b.serving;
-        this.clock = b.clock;
-        this.publishInterval = b.publishInterval != null ? b.publishInterval : b.model.publishInterval();
-        this.base = provenance(b.model, layout, b.freshetVersion);
-        this.reader = new ExampleReader(layout, b.model.name());
+        ExampleLayout layout = ExampleLayout.of(b.model);
         this.validation = b.validation != null ? b.validation : defaultValidation(b.model.name());
-        this.checkpoints = ModelCheckpoints.open(b.checkpointRoot, b.model.name());
+        ModelCheckpoints checkpoints = ModelCheckpoints.open(b.checkpointRoot, b.model.name());
+        OnlineLearner restoredOrNew = null;
         try {
             Optional<LearnerSnapshot> latest = checkpoints.latest();
             if (latest.isPresent()) {
-                learner = Learners.restore(latest.get(), model.options(), layout);
-                version = latest.get().provenance().version();
-                restored.putAll(latest.get().provenance().offsets());
-                if (serving != null) {
-                    serving.publish(latest.get());
+                restoredOrNew = Learners.restore(latest.get(), model.options(), layout);
+                if (b.serving != null) {
+                    b.serving.publish(latest.get());
                 }
                 log.info("model {}: restored {} ({} examples learnt) from {}", model.name(),
-                        ServingModel.versionName(model.name(), version), learner.examplesSeen(), checkpoints.dir());
+                        TopicWorker.versionName(model.name(), latest.get().provenance().version()), restoredOrNew.examplesSeen(),
+                        checkpoints.dir());
             } else {
-                learner = Learners.create(model);
+                restoredOrNew = Learners.create(model.options(), layout);
             }
-            learntAtPublish = learner.examplesSeen();
-            this.consumer = new KafkaConsumer<>(consumerProperties(b), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.learner = restoredOrNew;
+            Duration interval = b.publishInterval != null ? b.publishInterval : b.model.publishInterval();
+            TopicWorker.Plan plan = new TopicWorker.Plan("model " + model.name(), model.name(), model.examplesTopic(), interval,
+                    provenance(model, layout, b.freshetVersion), latest.orElse(null));
+            Map<String, Object> consumer = new HashMap<>(b.consumerOverrides);
+            consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+            ServingModel serving = b.serving;
+            this.worker = TopicWorker.start(plan, new ModelTrainee(learner, validation, model.name()), checkpoints,
+                    serving == null ? null : serving::publish, b.clock, consumer);
         } catch (RuntimeException e) {
-            if (learner != null) {
-                learner.close();
+            if (restoredOrNew != null) {
+                restoredOrNew.close();
             }
             checkpoints.close();
             throw e;
         }
-        this.thread = new Thread(this::run, "freshet-learner-" + model.name());
-        this.thread.setDaemon(true);
     }
 
     public static Builder builder() {
@@ -140,156 +102,42 @@ public final class LearnerWorker implements AutoCloseable {
                 .build();
     }
 
-    private static Properties consumerProperties(Builder b) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "freshet-learner-" + b.model.name());
-        p.putAll(b.consumerOverrides);
-        return p;
-    }
+    /** A model learning examples, each scored first (progressive validation). */
+    private static final class ModelTrainee implements Trainee {
+        private final OnlineLearner learner;
+        private final ProgressiveValidation validation;
+        private final ExampleReader reader;
+        // the learner's own layout instance: an example of another (equal) instance costs an equals() per learn
+        private final Example example;
 
-    private LearnerWorker begin() {
-        thread.start();
-        return this;
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            next = offsetsArray(partitions);
-            for (TopicPartition tp : partitions) {
-                Long offset = restored.get(tp.partition());
-                if (offset != null) {
-                    consumer.seek(tp, offset);
-                } else {
-                    consumer.seekToBeginning(List.of(tp));
-                }
-            }
-            lastPublish = clock.millis();
-            // the learner's own layout instance: an example of another (equal) instance costs an equals() per learn
-            Example example = learner.layout().newExample();
-            while (!stopping) {
-                ConsumerRecords<byte[], byte[]> records;
-                try {
-                    records = consumer.poll(POLL);
-                } catch (WakeupException e) {
-                    break; // close() woke the poll: stop, with the last checkpoint below
-                }
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    learn(r, example);
-                }
-                updateLag(partitions);
-                if (publishRequested || clock.millis() - lastPublish >= publishInterval.toMillis()) {
-                    publishRequested = false;
-                    publish();
-                }
-            }
-            if (!halted) {
-                publish();
-            }
-        } catch (WakeupException e) {
-            if (!stopping) {
-                fail(e);
-            }
-            // woken while looking up partitions or seeking: nothing was learnt since the last checkpoint
-        } catch (RuntimeException | Error e) {
-            fail(e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+        ModelTrainee(OnlineLearner learner, ProgressiveValidation validation, String model) {
+            this.learner = learner;
+            this.validation = validation;
+            this.reader = new ExampleReader(learner.layout(), model);
+            this.example = learner.layout().newExample();
         }
-    }
 
-    private void fail(Throwable e) {
-        failure.compareAndSet(null, e);
-        log.error("the learner worker of model {} failed and stops: {}", model.name(), e.toString(), e);
-    }
+        @Override
+        public void learn(byte[] record) {
+            double label = reader.read(record, example);
+            validation.record(learner.learn(example, label, 1.0), label);
+        }
 
-    private List<TopicPartition> partitions() {
-        String topic = model.examplesTopic();
-        while (!stopping) {
-            List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (info != null && !info.isEmpty()) {
-                List<TopicPartition> out = new ArrayList<>();
-                info.forEach(i -> out.add(new TopicPartition(topic, i.partition())));
-                return out;
-            }
-            log.warn("model {}: topic {} does not exist yet; waiting for it", model.name(), topic);
+        @Override
+        public long learnt() {
+            return learner.examplesSeen();
         }
-        return List.of();
-    }
 
-    private long[] offsetsArray(List<TopicPartition> partitions) {
-        int size = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(-1) + 1;
-        for (int p : restored.keySet()) {
-            size = Math.max(size, p + 1);
+        @Override
+        public LearnerSnapshot snapshot(Provenance provenance) {
+            return learner.snapshot(provenance);
         }
-        long[] offsets = new long[size];
-        java.util.Arrays.fill(offsets, -1);
-        restored.forEach((p, o) -> offsets[p] = o);
-        return offsets;
-    }
 
-    /** The offsets a checkpoint records: every partition learnt from or restored. */
-    private Map<Integer, Long> offsetsMap() {
-        Map<Integer, Long> out = new HashMap<>(restored);
-        for (int p = 0; p < next.length; p++) {
-            if (next[p] >= 0) {
-                out.put(p, next[p]);
-            }
+        @Override
+        public String progress() {
+            Metrics m = validation.metrics();
+            return "rolling log loss " + fmt(m.logLoss()) + ", AUC " + fmt(m.auc());
         }
-        return out;
-    }
-
-    private void learn(ConsumerRecord<byte[], byte[]> r, Example example) {
-        next[r.partition()] = r.offset() + 1;
-        double label;
-        try {
-            label = reader.read(r.value(), example);
-        } catch (InvalidInputException e) {
-            skipped++;
-            if (Long.bitCount(skipped) == 1) { // the 1st, 2nd, 4th, 8th, ...: visible, never a flood
-                log.warn("model {}: skipped example at {}-{} offset {}: {} ({} skipped so far)", model.name(),
-                        r.topic(), r.partition(), r.offset(), e.getMessage(), skipped);
-            }
-            return;
-        }
-        double score = learner.learn(example, label, 1.0);
-        validation.record(score, label);
-        learnt++;
-    }
-
-    private void updateLag(List<TopicPartition> partitions) {
-        long total = 0;
-        for (TopicPartition tp : partitions) {
-            OptionalLong l = consumer.currentLag(tp);
-            if (l.isEmpty()) {
-                return;
-            }
-            total += l.getAsLong();
-        }
-        lag = total;
-    }
-
-    private void publish() {
-        lastPublish = clock.millis();
-        if (learner.examplesSeen() == learntAtPublish) {
-            return;
-        }
-        version++;
-        LearnerSnapshot snapshot = learner.snapshot(base.withVersion(version, offsetsMap(), clock.millis()));
-        checkpoints.save(snapshot);
-        learntAtPublish = learner.examplesSeen();
-        if (serving != null) {
-            serving.publish(snapshot);
-        }
-        published++;
-        Metrics m = validation.metrics();
-        log.info("model {}: published {} after {} examples (rolling log loss {}, AUC {})", model.name(),
-                ServingModel.versionName(model.name(), version), learntAtPublish, fmt(m.logLoss()), fmt(m.auc()));
     }
 
     private static String fmt(double v) {
@@ -302,22 +150,22 @@ public final class LearnerWorker implements AutoCloseable {
 
     /** Examples learnt since this worker started. */
     public long examplesLearnt() {
-        return learnt;
+        return worker.learnt();
     }
 
     /** Example records skipped as unreadable (each logged, the first few in full). */
     public long examplesSkipped() {
-        return skipped;
+        return worker.skipped();
     }
 
     /** Versions published since this worker started. */
     public long versionsPublished() {
-        return published;
+        return worker.versionsPublished();
     }
 
     /** Examples in the topic not yet learnt, or -1 before the first fetch. */
     public long lag() {
-        return lag;
+        return worker.lag();
     }
 
     /** The progressive validation of this worker's examples. */
@@ -326,40 +174,33 @@ public final class LearnerWorker implements AutoCloseable {
     }
 
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure.get());
+        return worker.failure();
+    }
+
+    /** Asks for a checkpoint and publication after the current poll, whatever the interval. */
+    public void requestPublish() {
+        worker.requestPublish();
     }
 
     /** Stops after a last checkpoint and publication. Idempotent. */
     @Override
     public synchronized void close() {
-        stop(false);
-    }
-
-    /** Asks for a checkpoint and publication after the current poll, whatever the interval. */
-    public void requestPublish() {
-        publishRequested = true;
-    }
-
-    /** Stops without the last checkpoint, as a crash would: for tests of recovery. */
-    synchronized void halt() {
-        stop(true);
-    }
-
-    private void stop(boolean crash) {
         if (closed) {
             return;
         }
         closed = true;
-        halted = crash;
-        stopping = true;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         learner.close();
-        checkpoints.close();
+    }
+
+    /** Stops without the last checkpoint, as a crash would: for tests of recovery. */
+    synchronized void halt() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.halt();
+        learner.close();
     }
 
     /** Configures a worker; {@link #start} checks the settings and starts it. */
@@ -444,7 +285,7 @@ public final class LearnerWorker implements AutoCloseable {
             if (serving != null && !serving.model().equals(model)) {
                 throw new IllegalArgumentException("the serving model is " + serving.model().name() + ", not " + model.name());
             }
-            return new LearnerWorker(this).begin();
+            return new LearnerWorker(this);
         }
     }
 }

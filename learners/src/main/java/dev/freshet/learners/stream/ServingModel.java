@@ -57,7 +57,7 @@ public final class ServingModel implements AutoCloseable {
 
     /** The name of a model version: {@code <model>-v<number>}. */
     public static String versionName(String model, long version) {
-        return model + "-v" + version;
+        return TopicWorker.versionName(model, version);
     }
 
     public ModelDefinition model() {

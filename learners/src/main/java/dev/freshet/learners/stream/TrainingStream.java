@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The label join of a configuration's models ({@link LabelJoin}) running as its own Kafka Streams
- * application, {@code <project>-training}, exactly once. Thread-safe; {@link #close} is idempotent.
+ * An outcome join running as its own Kafka Streams application, exactly once: the label join of a
+ * configuration's models ({@link LabelJoin}, application {@code <project>-training}), or the reward
+ * join of its bandits. Thread-safe; {@link #close} is idempotent.
  */
 public final class TrainingStream implements AutoCloseable {
 
@@ -32,14 +34,16 @@ public final class TrainingStream implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
-    private final TrainingCounters counters;
+    private final JoinCounters counters;
+    private final String what;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private TrainingStream(KafkaStreams streams, TrainingCounters counters) {
+    private TrainingStream(KafkaStreams streams, JoinCounters counters, String what) {
         this.streams = streams;
         this.counters = counters;
+        this.what = what;
     }
 
     public static String applicationId(FreshetConfig config) {
@@ -47,10 +51,10 @@ public final class TrainingStream implements AutoCloseable {
     }
 
     /** The Kafka Streams settings: those of the pipeline (exactly once, the commit interval, the state directory). */
-    static Properties properties(FreshetConfig config, String bootstrapServers) {
+    static Properties properties(FreshetConfig config, String applicationId, String bootstrapServers) {
         dev.freshet.core.config.StreamsConfig s = config.streams();
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
@@ -72,18 +76,31 @@ public final class TrainingStream implements AutoCloseable {
     public static TrainingStream start(FreshetConfig config, String bootstrapServers, Function<String, String> eventsTopic,
                                        Map<String, ?> overrides) {
         Objects.requireNonNull(config, "config");
-        TrainingCounters counters = new TrainingCounters();
-        Properties props = properties(config, bootstrapServers);
+        JoinCounters counters = new JoinCounters();
+        return start(applicationId(config), "label join", config, bootstrapServers,
+                LabelJoin.topology(config, eventsTopic, counters), counters, overrides);
+    }
+
+    /**
+     * Starts an outcome join built by the caller (its topics must exist).
+     *
+     * @param applicationId the Kafka Streams application id
+     * @param what          what it is, for logs and messages (e.g. {@code reward join})
+     * @param counters      the counters the topology counts into
+     */
+    public static TrainingStream start(String applicationId, String what, FreshetConfig config, String bootstrapServers,
+                                       Topology topology, JoinCounters counters, Map<String, ?> overrides) {
+        Properties props = properties(config, applicationId, bootstrapServers);
         props.putAll(overrides);
-        KafkaStreams streams = new KafkaStreams(LabelJoin.topology(config, eventsTopic, counters), props);
-        TrainingStream t = new TrainingStream(streams, counters);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        TrainingStream t = new TrainingStream(streams, counters, what);
         streams.setUncaughtExceptionHandler(e -> {
             t.failure.compareAndSet(null, e);
-            log.error("the label join failed and stops: {}", e.toString(), e);
+            log.error("the {} failed and stops: {}", what, e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
-            log.info("label join: {} -> {}", before, now);
+            log.info("{}: {} -> {}", what, before, now);
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
                     || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.NOT_RUNNING) {
                 t.settled.countDown();
@@ -101,15 +118,15 @@ public final class TrainingStream implements AutoCloseable {
     public void awaitRunning(Duration timeout) {
         try {
             if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new TransientException("the label join did not start within " + timeout.toSeconds()
+                throw new TransientException("the " + what + " did not start within " + timeout.toSeconds()
                         + " s (state " + streams.state() + "); is Kafka reachable?", null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransientException("interrupted while waiting for the label join to start", e);
+            throw new TransientException("interrupted while waiting for the " + what + " to start", e);
         }
         if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
-            throw new TransientException("the label join is " + streams.state()
+            throw new TransientException("the " + what + " is " + streams.state()
                     + failure().map(f -> " after a failure: " + f).orElse(""), failure().orElse(null));
         }
     }
@@ -122,7 +139,7 @@ public final class TrainingStream implements AutoCloseable {
         return Optional.ofNullable(failure.get());
     }
 
-    public TrainingCounters counters() {
+    public JoinCounters counters() {
         return counters;
     }
 
@@ -134,7 +151,7 @@ public final class TrainingStream implements AutoCloseable {
         closed = true;
         if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT))) {
-            log.warn("the label join did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+            log.warn("the {} did not stop within {} s", what, CLOSE_TIMEOUT.toSeconds());
         }
     }
 }

@@ -31,7 +31,7 @@ class LabelJoinTest {
     Path state;
 
     private TopologyTestDriver driver;
-    private final TrainingCounters counters = new TrainingCounters();
+    private final JoinCounters counters = new JoinCounters();
     private TestInputTopic<byte[], byte[]> predictions;
     private TestInputTopic<byte[], byte[]> purchases;
     private TestOutputTopic<byte[], byte[]> examples;
@@ -79,7 +79,7 @@ class LabelJoinTest {
         assertThat(out.get(0).label()).isEqualTo(1.0);
         assertThat(out.get(0).labelled()).isTrue();
         assertThat(out.get(0).labelTimestamp()).isEqualTo(NOW + 5_000);
-        assertThat(counters.labelled()).isEqualTo(1);
+        assertThat(counters.observed()).isEqualTo(1);
     }
 
     @Test
@@ -99,7 +99,7 @@ class LabelJoinTest {
 
         label("p2", true, NOW + TrainingFixtures.WINDOW.toMillis() + 5_000);
         assertThat(drain()).as("a label after the window").isEmpty();
-        assertThat(counters.unknownLabels()).isEqualTo(1);
+        assertThat(counters.unknownOutcomes()).isEqualTo(1);
     }
 
     @Test
@@ -110,7 +110,8 @@ class LabelJoinTest {
         label("p3", true, NOW + 2_000);
         List<TrainingExample> out = drain();
         assertThat(out).extracting(TrainingExample::label).containsExactly(0.0);
-        assertThat(counters.unknownLabels()).isEqualTo(1);
+        assertThat(counters.duplicateOutcomes()).isEqualTo(1);
+        assertThat(counters.unknownOutcomes()).isZero();
     }
 
     @Test
@@ -123,8 +124,8 @@ class LabelJoinTest {
         label("p4", true, NOW + 1);
 
         assertThat(drain()).extracting(e -> e.prediction().predictionId()).containsExactly("p4");
-        assertThat(counters.unknownLabels()).isEqualTo(1);
-        assertThat(counters.badLabels()).isEqualTo(2);
+        assertThat(counters.unknownOutcomes()).isEqualTo(1);
+        assertThat(counters.unusableOutcomes()).isEqualTo(2);
     }
 
     @Test
@@ -135,9 +136,9 @@ class LabelJoinTest {
         predict(p);
         LoggedPrediction other = new LoggedPrediction("p6", "retired_model", "retired_model-v1", NOW, p.entities(), p.inputs(), 0.3);
         predict(other);
-        assertThat(counters.predictions()).isEqualTo(1);
-        assertThat(counters.duplicatePredictions()).isEqualTo(1);
-        assertThat(counters.unknownModels()).isEqualTo(1);
+        assertThat(counters.subjects()).isEqualTo(1);
+        assertThat(counters.duplicateSubjects()).isEqualTo(1);
+        assertThat(counters.unknownGroups()).isEqualTo(1);
     }
 
     @Test

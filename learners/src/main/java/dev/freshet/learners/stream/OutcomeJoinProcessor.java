@@ -1,0 +1,217 @@
+package dev.freshet.learners.stream;
+
+import dev.freshet.core.definition.RewardSpec;
+import dev.freshet.core.error.InvalidInputException;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Joins subjects with their outcomes within each group's window.
+ *
+ * <p>A subject waits in the pending store (id → its state and JSON), and in the deadline store, whose
+ * keys (deadline as big-endian bytes, then the id) sort by deadline, so that subjects whose window has
+ * passed are found by a range scan rather than a scan of all. With {@code first}, the first usable
+ * outcome of the group's kind (or sent through the API) is written at once, and the subject stays,
+ * marked settled, until its deadline, so that later outcomes count as duplicates; with {@code sum} and
+ * {@code last}, outcomes accumulate and the joined record is written when the window closes. A
+ * wall-clock punctuation closes windows: it writes every unsettled subject whose deadline passed, with
+ * what accumulated or the group's default, and forgets it.
+ *
+ * <p>Windows are measured on the wall clock from the subject's time: subjects are made now, and a
+ * window must close even when no more records arrive.
+ */
+final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeJoinProcessor.class);
+    private static final byte[] EMPTY = new byte[0];
+    /** Stored before a subject's JSON: deadline, outcome count (-1: settled), accumulated outcome, last outcome time. */
+    private static final int HEADER = 8 + 4 + 8 + 8;
+    private static final int SETTLED = -1;
+
+    private final Map<String, OutcomeRule> rules;
+    private final Map<String, Integer> kindOfGroup;
+    private final Subjects subjects;
+    private final JoinCounters counters;
+    private final String pendingName;
+    private final String deadlinesName;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Bytes, byte[]> pending;
+    private KeyValueStore<Bytes, byte[]> deadlines;
+
+    OutcomeJoinProcessor(Map<String, OutcomeRule> rules, Map<String, Integer> kindOfGroup, Subjects subjects, JoinCounters counters,
+                         String pendingName, String deadlinesName) {
+        this.rules = rules;
+        this.kindOfGroup = kindOfGroup;
+        this.subjects = subjects;
+        this.counters = counters;
+        this.pendingName = pendingName;
+        this.deadlinesName = deadlinesName;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.pending = context.getStateStore(pendingName);
+        this.deadlines = context.getStateStore(deadlinesName);
+        context.schedule(sweepInterval(rules.values()), PunctuationType.WALL_CLOCK_TIME, this::expire);
+    }
+
+    /** A tenth of the shortest window, between 100 ms and 1 s: a window closes at most that late. */
+    static Duration sweepInterval(Iterable<OutcomeRule> rules) {
+        long shortest = Long.MAX_VALUE;
+        for (OutcomeRule r : rules) {
+            shortest = Math.min(shortest, r.window().toMillis());
+        }
+        return Duration.ofMillis(Math.clamp(shortest / 10, 100, 1_000));
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        byte[] value = record.value();
+        if (value == null || value.length == 0 || record.key() == null) {
+            return;
+        }
+        if (value[0] == OutcomeJoin.SUBJECT) {
+            subject(record.key(), Arrays.copyOfRange(value, 1, value.length));
+        } else if (value[0] == OutcomeJoin.OUTCOME) {
+            ByteBuffer b = ByteBuffer.wrap(value, 1, value.length - 1);
+            outcome(record.key(), b.getInt(), b.getDouble(), b.getLong());
+        }
+    }
+
+    private void subject(byte[] id, byte[] json) {
+        Subjects.Subject s;
+        try {
+            s = subjects.read(json);
+        } catch (InvalidInputException e) {
+            log.warn("skipped a subject record that cannot be read: {}", e.getMessage());
+            return;
+        }
+        OutcomeRule rule = rules.get(s.group());
+        if (rule == null) {
+            counters.unknownGroups.increment();
+            return;
+        }
+        Bytes key = Bytes.wrap(id);
+        if (pending.get(key) != null) {
+            counters.duplicateSubjects.increment();
+            return;
+        }
+        long deadline = s.timestamp() + rule.window().toMillis();
+        pending.put(key, ByteBuffer.allocate(HEADER + json.length).putLong(deadline).putInt(0).putDouble(0).putLong(0).put(json).array());
+        deadlines.put(deadlineKey(deadline, id), EMPTY);
+        counters.subjects.increment();
+    }
+
+    private void outcome(byte[] id, int kind, double value, long timestamp) {
+        Bytes key = Bytes.wrap(id);
+        byte[] stored = pending.get(key);
+        if (stored == null) {
+            counters.unknownOutcomes.increment();
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        long deadline = b.getLong();
+        int count = b.getInt();
+        double accumulated = b.getDouble();
+        byte[] json = Arrays.copyOfRange(stored, HEADER, stored.length);
+        if (count == SETTLED) {
+            counters.duplicateOutcomes.increment();
+            return;
+        }
+        String group = subjects.read(json).group();
+        Integer expected = kindOfGroup.get(group);
+        if (kind != OutcomeJoin.ANY_KIND && (expected == null || expected != kind)) {
+            counters.unknownOutcomes.increment(); // an outcome of another kind: the subject keeps waiting for its own
+            return;
+        }
+        OutcomeRule rule = rules.get(group);
+        switch (rule.aggregate()) {
+            case FIRST -> {
+                emit(group, json, value, 1, timestamp, id);
+                counters.observed.increment();
+                // kept, settled, until its deadline: later outcomes are duplicates, not unknown
+                pending.put(key, ByteBuffer.allocate(HEADER).putLong(deadline).putInt(SETTLED).putDouble(value).putLong(timestamp).array());
+            }
+            case SUM, LAST -> {
+                double next = rule.aggregate() == RewardSpec.Aggregate.SUM ? accumulated + value : value;
+                pending.put(key, ByteBuffer.allocate(stored.length).putLong(deadline).putInt(count + 1).putDouble(next)
+                        .putLong(timestamp).put(json).array());
+            }
+        }
+    }
+
+    private void expire(long now) {
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(null, deadlineKey(now, EMPTY))) {
+            while (it.hasNext()) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<Bytes, byte[]> d : due) {
+            byte[] k = d.key.get();
+            long deadline = ByteBuffer.wrap(k).getLong();
+            byte[] id = Arrays.copyOfRange(k, 8, k.length);
+            byte[] stored = pending.get(Bytes.wrap(id));
+            if (stored != null) {
+                close(id, stored, deadline);
+                pending.delete(Bytes.wrap(id));
+            }
+            deadlines.delete(d.key);
+        }
+    }
+
+    /** Writes what a subject's closed window holds: what accumulated, or the default; nothing when already settled. */
+    private void close(byte[] id, byte[] stored, long deadline) {
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        b.getLong();
+        int count = b.getInt();
+        double accumulated = b.getDouble();
+        long last = b.getLong();
+        if (count == SETTLED) {
+            return;
+        }
+        byte[] json = Arrays.copyOfRange(stored, HEADER, stored.length);
+        String group = subjects.read(json).group();
+        OutcomeRule rule = rules.get(group);
+        if (rule == null) {
+            return;
+        }
+        if (count > 0) {
+            emit(group, json, accumulated, count, last, id);
+            counters.observed.increment();
+        } else {
+            emit(group, json, rule.defaultOutcome(), 0, deadline, id);
+            counters.defaulted.increment();
+        }
+    }
+
+    private void emit(String group, byte[] json, double outcome, int outcomes, long timestamp, byte[] id) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(OutcomeJoin.GROUP_HEADER, group.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(id, subjects.joined(json, outcome, outcomes, timestamp), timestamp, headers));
+    }
+
+    /** Deadline (big-endian, so keys sort by time for non-negative deadlines) then the subject id. */
+    private static Bytes deadlineKey(long deadline, byte[] id) {
+        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, deadline)).put(id).array());
+    }
+}
