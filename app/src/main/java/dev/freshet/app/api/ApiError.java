@@ -27,6 +27,9 @@ final class ApiError extends RuntimeException {
     static final String UNKNOWN_MODEL = "unknown_model";
     static final String MISSING_CONTEXT = "missing_context";
     static final String UNKNOWN_CONTEXT = "unknown_context";
+    static final String UNKNOWN_BANDIT = "unknown_bandit";
+    static final String INVALID_ACTIONS = "invalid_actions";
+    static final String INVALID_REWARD = "invalid_reward";
     static final String INVALID_ROWS = "invalid_rows";
     static final String NOT_FOUND = "not_found";
     static final String METHOD_NOT_ALLOWED = "method_not_allowed";

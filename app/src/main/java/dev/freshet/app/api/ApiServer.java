@@ -5,6 +5,7 @@ import dev.freshet.core.config.OnlineStoreConfig;
 import dev.freshet.core.error.FreshetException;
 import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.core.error.TransientException;
+import dev.freshet.bandits.stream.ServingPolicy;
 import dev.freshet.learners.stream.ServingModel;
 import dev.freshet.online.OnlineStore;
 import io.vertx.core.DeploymentOptions;
@@ -67,7 +68,8 @@ public final class ApiServer implements AutoCloseable {
     /** Everything the builder collected, validated. */
     record Settings(FreshetConfig config, OnlineStore store, Clock clock, PushTarget push, HealthCheck health,
                     List<MetricSource> metricSources, ApiMetrics metrics, boolean localReads, int eventLoops, int lookupThreads,
-                    Map<String, ServingModel> models, PredictionLog predictions) {
+                    Map<String, ServingModel> models, PredictionLog predictions, Map<String, ServingPolicy> bandits,
+                    DecisionLog decisions) {
     }
 
     private enum State { NEW, STARTED, CLOSED }
@@ -310,8 +312,21 @@ public final class ApiServer implements AutoCloseable {
         private int lookupThreads;
         private Map<String, ServingModel> models;
         private PredictionLog predictions;
+        private Map<String, ServingPolicy> bandits;
+        private DecisionLog decisions;
 
         private Builder() {
+        }
+
+        /**
+         * The bandits {@code /decide} decides with, and where it logs decisions and {@code /reward} rewards.
+         * Without them, {@code /decide} and {@code /reward} answer 503 for the configuration's bandits.
+         */
+        public Builder bandits(Map<String, ServingPolicy> serving, DecisionLog log) {
+            requireUnset(bandits, "bandits");
+            bandits = Map.copyOf(serving);
+            decisions = Objects.requireNonNull(log, "log");
+            return this;
         }
 
         /**
@@ -420,7 +435,7 @@ public final class ApiServer implements AutoCloseable {
             HealthCheck check = health != null ? health : () -> HealthCheck.Report.of(java.util.Map.of());
             return new ApiServer(new Settings(config, store, clock == null ? Clock.systemUTC() : clock, push, check,
                     List.copyOf(metricSources), new ApiMetrics(config.definitions()), local, loops, threads,
-                    models == null ? Map.of() : models, predictions));
+                    models == null ? Map.of() : models, predictions, bandits == null ? Map.of() : bandits, decisions));
         }
 
         private static void requireUnset(Object current, String name) {

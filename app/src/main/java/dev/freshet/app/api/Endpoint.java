@@ -13,6 +13,8 @@ enum Endpoint {
     LOOKUP("/get-online-features", HttpMethod.POST),
     PUSH("/push", HttpMethod.POST),
     PREDICT("/predict", HttpMethod.POST),
+    DECIDE("/decide", HttpMethod.POST),
+    REWARD("/reward", HttpMethod.POST),
     HEALTH("/health", HttpMethod.GET),
     METRICS("/metrics", HttpMethod.GET),
     REGISTRY("/registry", HttpMethod.GET),
@@ -52,6 +54,8 @@ enum Endpoint {
             case "/get-online-features" -> LOOKUP;
             case "/push" -> PUSH;
             case "/predict" -> PREDICT;
+            case "/decide" -> DECIDE;
+            case "/reward" -> REWARD;
             case "/health" -> HEALTH;
             case "/metrics" -> METRICS;
             case "/registry" -> REGISTRY;

@@ -3,9 +3,6 @@ package dev.freshet.app.api;
 import dev.freshet.core.config.Typos;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.ModelDefinition;
-import dev.freshet.core.event.EntityKey;
-import dev.freshet.core.feature.FeatureRef;
-import dev.freshet.core.feature.FeatureVector;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.stream.LoggedPrediction;
@@ -13,12 +10,9 @@ import dev.freshet.learners.stream.ServingModel;
 import dev.freshet.online.OnlineStore;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code POST /predict}: reads the model's features from the online store for the request's
@@ -28,11 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class PredictHandler {
 
-    /** A model's features grouped by the join key of their entity, with their slots in the layout. */
-    private record EntityGroup(String joinKey, List<FeatureRef> features, int[] slots) {
-    }
-
-    private record Plan(ServingModel model, List<EntityGroup> groups, List<String> joinKeys) {
+    private record Plan(ServingModel model, ServedContext context) {
     }
 
     private final Map<String, Plan> plans = new LinkedHashMap<>();
@@ -52,16 +42,8 @@ final class PredictHandler {
         this.clock = clock;
         this.log = log;
         for (ServingModel m : serving.values()) {
-            Map<String, EntityGroup> byKey = new LinkedHashMap<>();
-            List<FeatureRef> features = m.model().features();
-            for (int i = 0; i < features.size(); i++) {
-                FeatureRef f = features.get(i);
-                String joinKey = definitions.entityOf(definitions.featureView(f.view()).orElseThrow()).joinKey();
-                EntityGroup g = byKey.computeIfAbsent(joinKey, k -> new EntityGroup(k, new ArrayList<>(), new int[features.size()]));
-                g.slots()[g.features().size()] = i; // features come first in the layout, in model order
-                g.features().add(f);
-            }
-            plans.put(m.model().name(), new Plan(m, List.copyOf(byKey.values()), List.copyOf(byKey.keySet())));
+            plans.put(m.model().name(), new Plan(m, new ServedContext("model " + m.model().name(), definitions,
+                    m.model().features(), m.model().context())));
         }
     }
 
@@ -84,70 +66,20 @@ final class PredictHandler {
         }
         ServingModel model = plan.model();
         ExampleLayout layout = model.layout();
-        checkEntities(request, plan);
-        checkContext(request, model.model());
-        Example example = layout.newExample();
         long now = clock.millis();
+        Object[] values = plan.context().read(store, request.entities(), request.context(), now);
+        Example example = layout.newExample();
         Map<String, Object> inputs = new LinkedHashMap<>();
-        Object[] values = new Object[layout.size()];
-        for (EntityGroup g : plan.groups()) {
-            EntityKey key = EntityKey.of(request.entities().get(g.joinKey()));
-            FeatureVector v = store.read(g.features(), List.of(key), now).get(0);
-            for (int i = 0; i < g.features().size(); i++) {
-                values[g.slots()[i]] = v.values().get(i);
-            }
-        }
-        for (int i = layout.featureCount(); i < layout.size(); i++) {
-            values[i] = request.context().get(layout.slots().get(i).name());
-        }
         for (int i = 0; i < layout.size(); i++) {
             example.set(i, values[i]);
             inputs.put(layout.slots().get(i).name(), values[i]);
         }
         ServingModel.Score score = model.score(example);
-        String id = newId();
+        String id = Ids.random();
         log.log(new LoggedPrediction(id, model.model().name(), score.version(), now, request.entities(), inputs, score.score()));
         JsonOut out = JsonOut.local();
         out.raw('{').name("prediction_id").string(id).raw(',').name("score").number(score.score()).raw(',')
                 .name("model_version").string(score.version()).raw('}');
         return out;
-    }
-
-    private static void checkEntities(PredictRequest request, Plan plan) {
-        for (String joinKey : plan.joinKeys()) {
-            if (!request.entities().containsKey(joinKey)) {
-                throw ApiError.badRequest(ApiError.MISSING_JOIN_KEY, "model " + plan.model().model().name() + " reads features keyed by "
-                        + joinKey + ": send \"entities\": {\"" + joinKey + "\": \"<id>\"}");
-            }
-        }
-        for (String sent : request.entities().keySet()) {
-            if (!plan.joinKeys().contains(sent)) {
-                throw ApiError.badRequest(ApiError.UNUSED_JOIN_KEY, "entities." + sent + " is not a join key of model "
-                        + plan.model().model().name() + "'s features (join keys: " + String.join(", ", plan.joinKeys())
-                        + Typos.hint(sent, plan.joinKeys()) + ")");
-            }
-        }
-    }
-
-    private static void checkContext(PredictRequest request, ModelDefinition model) {
-        List<String> missing = model.context().stream().filter(c -> !request.context().containsKey(c)).toList();
-        if (!missing.isEmpty()) {
-            throw ApiError.badRequest(ApiError.MISSING_CONTEXT, "the request's \"context\" lacks " + String.join(", ", missing)
-                    + " (model " + model.name() + " takes context fields " + String.join(", ", model.context())
-                    + "; send null for a value that is unknown)");
-        }
-        for (String sent : request.context().keySet()) {
-            if (!model.context().contains(sent)) {
-                throw ApiError.badRequest(ApiError.UNKNOWN_CONTEXT, "context." + sent + " is not a context field of model " + model.name()
-                        + " (context fields: " + (model.context().isEmpty() ? "none" : String.join(", ", model.context()))
-                        + Typos.hint(sent, model.context()) + ")");
-            }
-        }
-    }
-
-    /** 128 random bits in hex: unique without coordination between servers. */
-    private static String newId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
     }
 }

@@ -82,6 +82,8 @@ final class Routes implements Handler<HttpServerRequest> {
     private final ApiMetrics metrics;
     private final PushHandler push;
     private final PredictHandler predict;
+    private final DecideHandler decide;
+    private final DecisionLog rewards;
     private final Operations operations;
     private final byte[] registry;
     private final int maxEntities;
@@ -101,6 +103,9 @@ final class Routes implements Handler<HttpServerRequest> {
         this.push = s.push() == null ? null : new PushHandler(s.config().definitions(), s.push(), metrics);
         this.predict = s.config().models().isEmpty() ? null : new PredictHandler(s.config().definitions(), s.config().models(),
                 s.models(), s.store(), s.clock(), s.predictions());
+        this.decide = s.config().bandits().isEmpty() ? null : new DecideHandler(s.config().definitions(), s.config().bandits(),
+                s.bandits(), s.store(), s.clock(), s.decisions());
+        this.rewards = s.decisions();
         this.operations = new Operations(s.health(), s.metricSources(), metrics);
         this.registry = RegistryJson.render(s.config());
         this.maxEntities = s.config().api().maxEntities();
@@ -150,6 +155,8 @@ final class Routes implements Handler<HttpServerRequest> {
             case LOOKUP -> readBody(ex, this::lookup);
             case PUSH -> readBody(ex, this::push);
             case PREDICT -> readBody(ex, this::predict);
+            case DECIDE -> readBody(ex, this::decide);
+            case REWARD -> readBody(ex, this::reward);
             case HEALTH -> offload(ex, blockingPool, operations::health);
             case METRICS -> offload(ex, blockingPool, () -> new Answer(200, PROMETHEUS, Buffer.buffer(operations.metrics()), null));
             case REGISTRY -> answer(ex, new Answer(200, JSON, Buffer.buffer(registry), null));
@@ -256,6 +263,25 @@ final class Routes implements Handler<HttpServerRequest> {
             JsonOut out = predict.handle(body);
             return Answer.json(200, out);
         });
+    }
+
+    private void decide(Exchange ex, byte[] body) {
+        if (decide == null) {
+            throw ApiError.badRequest(ApiError.UNKNOWN_BANDIT, "no bandits are defined: add a bandits: section to freshet.yaml to make decisions");
+        }
+        offload(ex, lookupPool, () -> Answer.json(200, decide.handle(body)));
+    }
+
+    /** Rewards are logged for the reward join, which counts unknown and duplicate ones: the answer is 202, accepted. */
+    private void reward(Exchange ex, byte[] body) {
+        RewardRequest request = RewardRequest.parse(body);
+        if (rewards == null) {
+            throw ApiError.unavailable("rewards are not accepted by this server: it runs no bandits");
+        }
+        rewards.reward(request.decisionId(), request.reward(), clock.millis());
+        JsonOut out = JsonOut.local();
+        out.raw('{').name("decision_id").string(request.decisionId()).raw(',').name("accepted").bool(true).raw('}');
+        answer(ex, Answer.json(202, out));
     }
 
     /** Runs {@code work} on a pool, unordered (requests do not wait for each other), and answers on this event loop. */

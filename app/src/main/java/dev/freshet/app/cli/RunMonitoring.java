@@ -8,6 +8,8 @@ import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
+import dev.freshet.bandits.stream.BanditService;
+import dev.freshet.bandits.stream.PolicyWorker;
 import dev.freshet.ingest.stream.IngestCounters;
 import dev.freshet.learners.stream.LearnerWorker;
 import dev.freshet.learners.stream.Training;
@@ -34,15 +36,21 @@ final class RunMonitoring {
     private final TileSink sink;
     private final Archiver archiver;
     private final Training training;
+    private final BanditService bandits;
     private final Definitions definitions;
     private final String storeDescription;
 
-    /** @param training the learners, or null when no models are configured */
-    RunMonitoring(Pipeline pipeline, TileSink sink, Archiver archiver, Training training, Definitions definitions, String storeDescription) {
+    /**
+     * @param training the learners, or null when no models are configured
+     * @param bandits  the bandits, or null when none are configured
+     */
+    RunMonitoring(Pipeline pipeline, TileSink sink, Archiver archiver, Training training, BanditService bandits, Definitions definitions,
+                  String storeDescription) {
         this.pipeline = pipeline;
         this.sink = sink;
         this.archiver = archiver;
         this.training = training;
+        this.bandits = bandits;
         this.definitions = definitions;
         this.storeDescription = storeDescription;
     }
@@ -70,6 +78,9 @@ final class RunMonitoring {
             if (training != null) {
                 checks.put("learners", learnersHealth());
             }
+            if (bandits != null) {
+                checks.put("bandits", banditsHealth());
+            }
             return HealthCheck.Report.of(checks);
         };
     }
@@ -82,6 +93,9 @@ final class RunMonitoring {
             writeArchiver(out);
             if (training != null) {
                 writeLearners(out);
+            }
+            if (bandits != null) {
+                writeBandits(out);
             }
         };
     }
@@ -103,6 +117,50 @@ final class RunMonitoring {
                     .append(" (lag ").append(Math.max(0, w.lag())).append(" examples)");
         }
         return HealthCheck.Component.up("serving " + versions);
+    }
+
+    /** Up while the reward join runs and every policy worker learns. */
+    private HealthCheck.Component banditsHealth() {
+        TrainingStream stream = bandits.stream();
+        if (!stream.state().isRunningOrRebalancing()) {
+            return HealthCheck.Component.down("reward join " + stream.state() + stream.failure().map(f -> ": " + f.getMessage()).orElse(""));
+        }
+        StringBuilder versions = new StringBuilder();
+        for (PolicyWorker w : bandits.workers().values()) {
+            if (w.failure().isPresent()) {
+                return HealthCheck.Component.down("the policy worker of bandit " + w.bandit().name() + " stopped: "
+                        + w.failure().get().getMessage());
+            }
+            versions.append(versions.isEmpty() ? "" : ", ").append(bandits.serving().get(w.bandit().name()).version())
+                    .append(" (lag ").append(Math.max(0, w.lag())).append(" outcomes)");
+        }
+        return HealthCheck.Component.up("deciding with " + versions);
+    }
+
+    private void writeBandits(PrometheusWriter out) {
+        JoinCounters c = bandits.stream().counters();
+        out.counter("freshet_bandit_decisions_total", "Decisions the reward join took in.", c.subjects());
+        String outcomes = "Outcomes written by the reward join: rewarded, or with the default reward after the window.";
+        out.counter("freshet_bandit_outcomes_total", outcomes, Map.of("outcome", "rewarded"), c.observed());
+        out.counter("freshet_bandit_outcomes_total", outcomes, Map.of("outcome", "default_reward"), c.defaulted());
+        String skipped = "Rewards the reward join could not use, by reason.";
+        out.counter("freshet_bandit_skipped_rewards_total", skipped, Map.of("reason", "unknown_decision"), c.unknownOutcomes());
+        out.counter("freshet_bandit_skipped_rewards_total", skipped, Map.of("reason", "duplicate"), c.duplicateOutcomes());
+        out.counter("freshet_bandit_skipped_rewards_total", skipped, Map.of("reason", "unusable_reward"), c.unusableOutcomes());
+        String skippedDecisions = "Decisions the reward join skipped, by reason.";
+        out.counter("freshet_bandit_skipped_decisions_total", skippedDecisions, Map.of("reason", "duplicate_id"), c.duplicateSubjects());
+        out.counter("freshet_bandit_skipped_decisions_total", skippedDecisions, Map.of("reason", "unknown_bandit"), c.unknownGroups());
+        for (PolicyWorker w : bandits.workers().values()) {
+            Map<String, String> bandit = Map.of("bandit", w.bandit().name());
+            out.counter("freshet_bandit_outcomes_learnt_total", "Outcomes a bandit's policy learnt since start.", bandit, w.outcomesLearnt());
+            out.counter("freshet_bandit_outcomes_skipped_total", "Outcome records a bandit's worker could not read.", bandit,
+                    w.outcomesSkipped());
+            out.counter("freshet_bandit_versions_published_total", "Policy versions published since start.", bandit, w.versionsPublished());
+            out.gauge("freshet_bandit_lag_outcomes", "Outcomes in a bandit's topic not yet learnt (-1 before the first fetch).", bandit,
+                    w.lag());
+            out.gauge("freshet_bandit_mean_reward", "Mean reward of the outcomes a bandit learnt since start (NaN before any).", bandit,
+                    w.outcomesLearnt() == 0 ? Double.NaN : w.rewardSum() / w.outcomesLearnt());
+        }
     }
 
     private void writeLearners(PrometheusWriter out) {

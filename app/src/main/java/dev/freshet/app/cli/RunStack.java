@@ -10,7 +10,9 @@ import dev.freshet.ingest.topic.TopicAdmin;
 import dev.freshet.ingest.topic.TopicSpec;
 import dev.freshet.ingest.topic.Topics;
 import dev.freshet.app.api.ApiServer;
-import dev.freshet.app.api.KafkaPredictionLog;
+import dev.freshet.app.api.KafkaEventLog;
+import dev.freshet.bandits.stream.BanditService;
+import dev.freshet.bandits.stream.RewardJoin;
 import dev.freshet.app.api.KafkaPushTarget;
 import dev.freshet.learners.stream.Training;
 import dev.freshet.offline.archive.Archiver;
@@ -40,7 +42,8 @@ import java.util.stream.Collectors;
  * What {@code freshet run} starts, in order: the embedded Kafka broker (unless the configuration
  * names an external cluster), Freshet's topics, the streaming pipeline, the online store and the
  * sink that fills it from the tile topics, the archiver of the offline store, the learners (when
- * models are configured: the label join, a learner worker and a serving version per model), the HTTP API, the Arrow
+ * models are configured: the label join, a learner worker and a serving version per model; and likewise for
+ * bandits: the reward join, a policy worker and a serving policy each), the HTTP API, the Arrow
  * Flight server of training sets, and with {@code --demo} a synthetic workload. {@link #close()}
  * stops them in the reverse order: the servers, the archiver (which commits what it read) and the
  * sink first, then the pipeline, so that it commits what it processed while the broker is still
@@ -152,25 +155,39 @@ final class RunStack implements AutoCloseable {
             out.flush();
 
             Training training = null;
-            KafkaPredictionLog predictions = null;
+            BanditService bandits = null;
+            KafkaEventLog served = null;
+            if (!config.models().isEmpty() || !config.bandits().isEmpty()) {
+                served = KafkaEventLog.connect(bootstrap, config.project());
+                started.push(served);
+            }
             if (!config.models().isEmpty()) {
                 training = Training.start(config, bootstrap, Topics::events, Version.current(), options.pipelineSettings());
                 started.push(training);
-                predictions = KafkaPredictionLog.connect(bootstrap, config.project());
-                started.push(predictions);
                 out.println("Learners: training " + config.models().stream().map(m -> m.name() + " (" + m.learner().yamlName()
                         + ", publishes every " + Durations.format(m.publishInterval()) + ")").collect(Collectors.joining(", "))
                         + " from predictions joined with labels; checkpoints under " + config.modelStore().path());
                 out.flush();
             }
+            if (!config.bandits().isEmpty()) {
+                bandits = BanditService.start(config, bootstrap, Topics::events, Version.current(), options.pipelineSettings());
+                started.push(bandits);
+                out.println("Bandits: " + config.bandits().stream().map(b -> b.name() + " (" + b.policy().yamlName() + ")")
+                        .collect(Collectors.joining(", ")) + " learning from decisions joined with rewards (" + RewardJoin.applicationId(config)
+                        + "); checkpoints under " + config.modelStore().path());
+                out.flush();
+            }
 
             KafkaPushTarget push = KafkaPushTarget.connect(bootstrap, config.project());
             started.push(push);
-            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, archiver, training, config.definitions(), storeDescription);
+            RunMonitoring monitoring = new RunMonitoring(pipeline, sink, archiver, training, bandits, config.definitions(), storeDescription);
             ApiServer.Builder apiBuilder = ApiServer.builder().config(config).store(store).clock(options.clock()).push(push)
                     .health(monitoring.health()).metrics(monitoring.metrics());
             if (training != null) {
-                apiBuilder.models(training.serving(), predictions);
+                apiBuilder.models(training.serving(), served);
+            }
+            if (bandits != null) {
+                apiBuilder.bandits(bandits.serving(), served);
             }
             ApiServer api = apiBuilder.build().start();
             started.push(api);

@@ -2,15 +2,12 @@ package dev.freshet.core.config;
 
 import dev.freshet.core.config.NodeReader.Entries;
 import dev.freshet.core.config.NodeReader.Item;
-import dev.freshet.core.definition.FeatureDefinition;
-import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.LabelSpec;
 import dev.freshet.core.definition.LearnerKind;
 import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.ModelRules;
 import dev.freshet.core.definition.Problem;
-import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.core.feature.FeatureRef;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -22,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static dev.freshet.core.config.InputsReader.orEmpty;
 
 /**
  * Reads {@code models} and {@code model_store} and applies the semantic rules of
@@ -40,7 +39,6 @@ final class ModelsReader {
     private static final List<String> STORE_KEYS = List.of("path");
     private static final List<String> LEARNERS = Arrays.stream(LearnerKind.values()).map(LearnerKind::yamlName).toList();
 
-    private static final FeatureRef NO_FEATURE = new FeatureRef("", "");
     private static final LabelSpec NO_LABEL = new LabelSpec("", "", "", Duration.ZERO, 0);
 
     /** The models as read and where their checkpoints go. */
@@ -48,11 +46,11 @@ final class ModelsReader {
     }
 
     private final NodeReader in;
-    private final DefinitionsReader.Parts parts;
+    private final InputsReader inputs;
 
     private ModelsReader(NodeReader in, DefinitionsReader.Parts parts) {
         this.in = in;
-        this.parts = parts;
+        this.inputs = new InputsReader(in, parts);
     }
 
     /** Reads both sections, reporting every problem (structural, then semantic) to {@code in}. */
@@ -85,15 +83,15 @@ final class ModelsReader {
         }
         int before = in.count();
         List<FeatureRef> features = features(m);
-        List<String> context = names(m, "context");
+        List<String> context = inputs.names(m, "context");
         if (in.count() > before) {
             // an interaction may name an input that could not be read
             in.explained(m.pathOf("interactions"));
         }
         List<List<String>> interactions = new ArrayList<>();
         for (Item pair : in.list(m, "interactions")) {
-            List<Item> inputs = in.list(pair);
-            interactions.add(inputs == null ? List.of() : inputs.stream().map(i -> orEmpty(in.string(i))).toList());
+            List<Item> members = in.list(pair);
+            interactions.add(members == null ? List.of() : members.stream().map(i -> orEmpty(in.string(i))).toList());
         }
         LabelSpec label = label(m);
         LearnerOptions options = options(m, learner);
@@ -107,42 +105,7 @@ final class ModelsReader {
             in.problem(m.pathOf("features"), null, "is missing (list the features the model learns from, e.g. features: [user_activity:clicks_5m])");
             return List.of();
         }
-        List<FeatureRef> refs = new ArrayList<>();
-        for (Item f : in.list(m, "features")) {
-            String text = in.string(f);
-            FeatureRef ref = text == null ? null : featureRef(f.path(), text);
-            if (ref != null && parts.unsureViews().test(ref.view())) {
-                in.explained(f.path()); // the view could not be read, so whether it has the feature is unknown
-            }
-            refs.add(ref == null ? NO_FEATURE : ref);
-        }
-        return refs;
-    }
-
-    private FeatureRef featureRef(String path, String text) {
-        try {
-            return FeatureRef.parse(text);
-        } catch (InvalidInputException e) {
-            List<String> candidates = new ArrayList<>();
-            for (FeatureView v : parts.views()) {
-                for (FeatureDefinition f : v.features()) {
-                    candidates.add(v.name() + ":" + f.name());
-                }
-            }
-            String hint = candidates.stream().filter(c -> c.endsWith(":" + text.trim())).findFirst()
-                    .map(c -> "; did you mean " + c + "?").orElse("");
-            in.problem(path, text, "is not a feature reference (write it as view:feature, e.g. user_activity:clicks_5m" + hint + ")");
-            return null;
-        }
-    }
-
-    /** A list of single values; an item that cannot be read is an empty placeholder. */
-    private List<String> names(Entries m, String key) {
-        List<String> names = new ArrayList<>();
-        for (Item item : in.list(m, key)) {
-            names.add(orEmpty(in.string(item)));
-        }
-        return names;
+        return inputs.features(m, "features");
     }
 
     private LabelSpec label(Entries m) {
@@ -158,12 +121,7 @@ final class ModelsReader {
         String source = in.required(l, "source", " (the source whose events are labels, e.g. source: purchases)");
         String joinKey = in.required(l, "join_key", " (the field of the label events holding the prediction id, e.g. join_key: prediction_id)");
         String field = in.required(l, "field", " (the field of the label events holding the label, e.g. field: purchased)");
-        if (source != null && parts.unsureSources().test(source)) {
-            // the source's schema could not be read: its fields cannot be checked
-            in.explained(l.pathOf("source"));
-            in.explained(l.pathOf("join_key"));
-            in.explained(l.pathOf("field"));
-        }
+        inputs.outcomeSource(l, source);
         Duration window = null;
         if (l.has("window")) {
             window = in.duration(l, "window");
@@ -214,24 +172,7 @@ final class ModelsReader {
 
     /** One FTRL hyper-parameter; its default when absent, or when invalid (reported). */
     private double ftrl(Entries o, String key, double otherwise, boolean zeroAllowed, String what) {
-        double value = in.number(o, key);
-        if (Double.isNaN(value)) {
-            return otherwise;
-        }
-        String text = ((ScalarNode) o.values().get(key)).getValue();
-        if (!Double.isFinite(value)) {
-            in.problem(o.pathOf(key), text, "is too large (" + what + "; the default is " + otherwise + ")");
-            return otherwise;
-        }
-        if (zeroAllowed ? value < 0 : value <= 0) {
-            in.problem(o.pathOf(key), text, (zeroAllowed ? "must not be negative (" : "must be positive (")
-                    + what + "; the default is " + otherwise + ")");
-            return otherwise;
-        }
-        return value;
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+        return zeroAllowed ? in.number(o, key, otherwise, v -> v >= 0, "must not be negative", what)
+                : in.number(o, key, otherwise, v -> v > 0, "must be positive", what);
     }
 }

@@ -19,9 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -244,6 +246,54 @@ final class NodeReader {
             return Double.NaN;
         }
         return Double.parseDouble(text.trim());
+    }
+
+    /**
+     * A finite number that {@code valid} accepts; {@code otherwise} when absent, or when invalid
+     * (reported as {@code is too large} or {@code rule}, each followed by {@code (what; the default is otherwise)}).
+     */
+    double number(Entries in, String key, double otherwise, DoublePredicate valid, String rule, String what) {
+        double value = number(in, key);
+        if (Double.isNaN(value)) {
+            return otherwise;
+        }
+        String text = ((ScalarNode) in.values().get(key)).getValue();
+        if (!Double.isFinite(value) || !valid.test(value)) {
+            problem(in.pathOf(key), text, (Double.isFinite(value) ? rule : "is too large") + " (" + what + "; the default is " + otherwise + ")");
+            return otherwise;
+        }
+        return value;
+    }
+
+    /** Any integer that fits 18 digits; {@code otherwise} when absent, or when not an integer (reported). */
+    long integer(Entries in, String key, long otherwise) {
+        String text = string(in, key);
+        if (text == null) {
+            return otherwise;
+        }
+        if (!INTEGER.matcher(text.trim()).matches()) {
+            problem(in.pathOf(key), text, "is not an integer");
+            return otherwise;
+        }
+        return Long.parseLong(text.trim());
+    }
+
+    /**
+     * One of {@code allowed} (compared trimmed and in lower case); null when absent, or when not one
+     * of them (reported as {@code is not <what> (<kinds>: a, b; did you mean a?)}).
+     */
+    String choice(Entries in, String key, List<String> allowed, String what, String kinds) {
+        String text = string(in, key);
+        if (text == null) {
+            return null;
+        }
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            problem(in.pathOf(key), text, "is not " + what + " (" + kinds + ": " + String.join(", ", allowed)
+                    + Typos.hint(text, allowed) + ")");
+            return null;
+        }
+        return value;
     }
 
     /** A file system path, kept as written; {@code otherwise} when absent, or when blank or invalid (reported). */

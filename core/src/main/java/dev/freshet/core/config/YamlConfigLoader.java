@@ -1,6 +1,7 @@
 package dev.freshet.core.config;
 
 import dev.freshet.core.config.NodeReader.Entries;
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.error.ConfigException;
 
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * Reads {@code freshet.yaml} through SnakeYAML's node API, so that every problem can name its
  * line. Reports every problem of a file in one {@link ConfigException}: structural ones found while
  * walking the nodes, then the semantic rules of {@link Definitions#validate} and
- * {@link dev.freshet.core.definition.ModelRules#validate}.
+ * {@link dev.freshet.core.definition.ModelRules#validate} and {@link dev.freshet.core.definition.BanditRules#validate}.
  */
 final class YamlConfigLoader {
 
@@ -43,7 +44,7 @@ final class YamlConfigLoader {
 
     private static final List<String> TOP_KEYS = List.of(
             "project", "kafka", "streams", "online_store", "offline_store", "api", "entities", "sources", "feature_views",
-            "models", "model_store");
+            "models", "model_store", "bandits");
     private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "partitions", "replication_factor");
     private static final List<String> STREAMS_KEYS = List.of("commit_interval", "threads", "state_dir", "max_clock_skew", "grace");
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
@@ -108,12 +109,14 @@ final class YamlConfigLoader {
         ApiConfig api = apiEntries == null ? ApiConfig.defaults() : api(in, apiEntries);
         DefinitionsReader.Parts parts = DefinitionsReader.read(in, top);
         ModelsReader.Models models = ModelsReader.read(in, top, parts);
+        List<BanditDefinition> bandits = BanditsReader.read(in, top, parts, models.models());
         if (in.hasProblems()) {
             throw new ConfigException(in.messages());
         }
         // no problem was reported, so the same rules pass again here
         Definitions definitions = Definitions.of(parts.entities(), parts.sources(), parts.views());
-        return new FreshetConfig(project, kafka, streams, online, offline, api, definitions, models.models(), models.store());
+        return new FreshetConfig(project, kafka, streams, online, offline, api, definitions, models.models(), models.store(),
+                bandits);
     }
 
     private static Node compose(String yaml, String fileName) {

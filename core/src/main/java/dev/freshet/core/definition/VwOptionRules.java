@@ -7,8 +7,9 @@ import java.util.List;
  * Which Vowpal Wabbit command-line options a model may not use: those Freshet manages itself (data,
  * model files, predictions, the process), those that break learning from a stream (caches, passes,
  * test-only), those that write files, and any loss or link but logistic, since a model is a binary
- * classifier whose predictions are probabilities. Shared by the configuration (which cannot call VW)
- * and the VW learner, so that what loads also starts.
+ * classifier whose predictions are probabilities ({@link #problems}). A {@code vw_cb} bandit gets the
+ * same refusals but no loss or link rule, and must use {@code --cb_explore_adf} ({@link #cbProblems}).
+ * Shared by the configuration (which cannot call VW) and the VW learner, so that what loads also starts.
  *
  * <p>Tokens are split on whitespace. A long option matches as {@code --opt} or {@code --opt=value}; a
  * short option as itself or with its value attached ({@code -dfile}), as VW reads them, except
@@ -17,6 +18,8 @@ import java.util.List;
 public final class VwOptionRules {
 
     static final String LOGISTIC = "logistic";
+    /** The reduction a {@code vw_cb} bandit needs: one example line per candidate action. */
+    public static final String CB_EXPLORE_ADF = "--cb_explore_adf";
 
     /**
      * Options Freshet manages itself, or that would break a learner fed one example at a time:
@@ -49,17 +52,8 @@ public final class VwOptionRules {
      * checks what Freshet refuses; VW itself judges the rest when a learner is created.
      */
     public static List<String> problems(String arguments) {
-        List<String> problems = new ArrayList<>();
         List<String> tokens = tokens(arguments);
-        for (String token : tokens) {
-            for (Refused r : REFUSED) {
-                for (String name : r.names()) {
-                    if (names(token, name)) {
-                        problems.add("VW option " + token + " is not allowed: " + r.why());
-                    }
-                }
-            }
-        }
+        List<String> problems = refused(tokens);
         for (String loss : values(tokens, "--loss_function")) {
             if (!loss.equals(LOGISTIC)) {
                 problems.add("VW option --loss_function " + loss + " is not allowed: Freshet's learners are binary "
@@ -73,6 +67,42 @@ public final class VwOptionRules {
             }
         }
         return List.copyOf(problems);
+    }
+
+    /**
+     * What is wrong with the options of a {@code vw_cb} bandit, one message per problem, empty when
+     * they are fine: the options Freshet manages (as for models, but any loss or link is VW's
+     * business here), and {@value #CB_EXPLORE_ADF}, which must be present. VW judges the rest when
+     * the policy is created.
+     */
+    public static List<String> cbProblems(String arguments) {
+        List<String> tokens = tokens(arguments);
+        List<String> problems = refused(tokens);
+        if (!tokens.contains(CB_EXPLORE_ADF)) {
+            problems.add("vw_cb needs " + CB_EXPLORE_ADF + ": Freshet gives VW one line per candidate action");
+        }
+        for (String t : tokens) {
+            if (t.equals("--cb") || t.startsWith("--cb=") || t.equals("--cb_explore") || t.startsWith("--cb_explore=")) {
+                problems.add("VW option " + t + " is not allowed: it reads one line per decision, but a vw_cb policy writes "
+                        + "a line per candidate action for " + CB_EXPLORE_ADF);
+            }
+        }
+        return List.copyOf(problems);
+    }
+
+    /** One message for each token that names a refused option. */
+    private static List<String> refused(List<String> tokens) {
+        List<String> problems = new ArrayList<>();
+        for (String token : tokens) {
+            for (Refused r : REFUSED) {
+                for (String name : r.names()) {
+                    if (names(token, name)) {
+                        problems.add("VW option " + token + " is not allowed: " + r.why());
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     /** The options as VW reads them: split on whitespace. */

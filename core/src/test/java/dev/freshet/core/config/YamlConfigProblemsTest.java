@@ -67,9 +67,9 @@ class YamlConfigProblemsTest {
     @Test
     void theTopLevelMustBeAMapping() {
         assertProblem("- project: shop\n", "f.yaml:1: the top level is a list, but must be a mapping of sections "
-                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views, models, model_store)");
+                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views, models, model_store, bandits)");
         assertProblem("shop\n", "f.yaml:1: the top level is a single value, but must be a mapping of sections "
-                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views, models, model_store)");
+                + "(project, kafka, streams, online_store, offline_store, api, entities, sources, feature_views, models, model_store, bandits)");
     }
 
     @Test
@@ -96,7 +96,7 @@ class YamlConfigProblemsTest {
         assertProblem("project: shop\nkafka:\n  embeded: {port: 9092}\n",
                 "f.yaml:3: kafka.embeded: unknown key (allowed: bootstrap_servers, embedded, partitions, replication_factor; did you mean embedded?)");
         assertProblem("project: shop\nfeature_view: []\n", "f.yaml:2: feature_view: unknown key (allowed: project, kafka, streams, "
-                + "online_store, offline_store, api, entities, sources, feature_views, models, model_store; did you mean feature_views?)");
+                + "online_store, offline_store, api, entities, sources, feature_views, models, model_store, bandits; did you mean feature_views?)");
     }
 
     @Test

@@ -42,4 +42,40 @@ class VwOptionRulesTest {
     void everyRefusedOptionIsReported() {
         assertThat(VwOptionRules.problems("-d train.txt --passes 2 -c --loss_function quantile -f out.vw")).hasSize(5);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-d x.txt", "-f m.vw", "--daemon", "--passes 3", "-t", "--cache_file c.cache", "--invert_hash=r.txt", "--binary"})
+    void aBanditRefusesTheOptionsFreshetManagesToo(String option) {
+        String name = option.split("[ =]")[0];
+
+        assertThat(VwOptionRules.cbProblems("--cb_explore_adf " + option + " --squarecb")).singleElement().asString()
+                .startsWith("VW option " + name).contains(" is not allowed: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--cb_explore_adf", "--cb_explore_adf --epsilon 0.05", "--cb_explore_adf --squarecb -q UA",
+            "  --cb_explore_adf  --softmax --lambda 10 ", "-b 20 --cb_explore_adf --cb_type mtr --loss_function squared --link identity"})
+    void aBanditMayUseAnyExplorationLossOrLink(String options) {
+        assertThat(VwOptionRules.cbProblems(options)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--cb_adf", "--cb_explore_adf=1", "--squarecb"})
+    void aBanditNeedsCbExploreAdf(String options) {
+        assertThat(VwOptionRules.cbProblems(options))
+                .containsExactly("vw_cb needs --cb_explore_adf: Freshet gives VW one line per candidate action");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--cb_explore_adf --cb 3", "--cb_explore_adf --cb_explore 3", "--cb_explore_adf --cb_explore=3"})
+    void singleLineContextualBanditsAreRefused(String options) {
+        assertThat(VwOptionRules.cbProblems(options)).singleElement().asString().contains("reads one line per decision");
+    }
+
+    @Test
+    void onlyModelsNeedALogisticLoss() {
+        assertThat(VwOptionRules.problems("--loss_function squared --link identity")).hasSize(2);
+        assertThat(VwOptionRules.cbProblems("--cb_explore_adf --loss_function squared --link identity")).isEmpty();
+        assertThat(VwOptionRules.cbProblems("--cb_explore_adf --passes 2 -c")).hasSize(2);
+    }
 }

@@ -2,6 +2,7 @@ package dev.freshet.ingest.topic;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.Source;
@@ -19,6 +20,11 @@ public final class Topics {
 
     /** Every prediction served, with its inputs as served, keyed by prediction id (written when models are configured). */
     public static final String PREDICTIONS = "freshet.predictions";
+
+    /** Every decision made, with its context as served, keyed by decision id (written when bandits are configured). */
+    public static final String DECISIONS = "freshet.decisions";
+    /** Rewards sent through the API, keyed by decision id. */
+    public static final String REWARDS = "freshet.rewards";
 
     private static final String EVENTS_PREFIX = "freshet.events.";
     private static final String TILES_PREFIX = "freshet.tiles.";
@@ -39,7 +45,8 @@ public final class Topics {
     /**
      * Every topic {@code config} needs, in pipeline order: per source its raw topic and its events
      * topic, per feature view its tiles topic (compacted), then the dead-letter topic.
-     * With models, the predictions topic and one examples topic per model come before it. All are
+     * With models, the predictions topic and one examples topic per model come before it; with bandits,
+     * the decisions and rewards topics and one outcomes topic per bandit. All are
      * planned with {@code kafka.partitions} partitions and the configured replication. (A valid
      * configuration gives each source its own raw topic, outside Freshet's {@code freshet.*} names.)
      */
@@ -62,6 +69,14 @@ public final class Topics {
         for (ModelDefinition model : config.models()) {
             plan.add(new TopicSpec(model.examplesTopic(), partitions, replication, Map.of(),
                     "training examples of model " + model.name() + " (predictions joined with labels)"));
+        }
+        if (!config.bandits().isEmpty()) {
+            plan.add(new TopicSpec(DECISIONS, partitions, replication, Map.of(), "decisions made, with their context"));
+            plan.add(new TopicSpec(REWARDS, partitions, replication, Map.of(), "rewards sent through POST /reward"));
+        }
+        for (BanditDefinition bandit : config.bandits()) {
+            plan.add(new TopicSpec(bandit.outcomesTopic(), partitions, replication, Map.of(),
+                    "outcomes of bandit " + bandit.name() + " (decisions joined with rewards)"));
         }
         plan.add(new TopicSpec(DLQ, partitions, replication, Map.of(), "records that could not be ingested"));
         return List.copyOf(plan);

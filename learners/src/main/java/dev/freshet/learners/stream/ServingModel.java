@@ -1,6 +1,5 @@
 package dev.freshet.learners.stream;
 
-import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
@@ -9,7 +8,6 @@ import dev.freshet.learners.Learners;
 import dev.freshet.learners.OnlineLearner;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The version of a model that serves predictions, swapped for a newer one while requests run.
@@ -25,34 +23,21 @@ public final class ServingModel implements AutoCloseable {
     public record Score(double score, String version) {
     }
 
-    private static final class Version {
-        final OnlineLearner learner;
-        final String name;
-        final long examplesSeen;
-        boolean retired; // guarded by this
-
-        Version(OnlineLearner learner, String name, long examplesSeen) {
-            this.learner = learner;
-            this.name = name;
-            this.examplesSeen = examplesSeen;
-        }
-    }
-
     private final ModelDefinition model;
     private final ExampleLayout layout;
-    private final AtomicReference<Version> current = new AtomicReference<>();
-    private volatile boolean closed;
+    private final HotSwap<OnlineLearner> versions;
 
-    private ServingModel(ModelDefinition model) {
+    private ServingModel(ModelDefinition model, ExampleLayout layout, OnlineLearner untrained) {
         this.model = model;
-        this.layout = ExampleLayout.of(model);
+        this.layout = layout;
+        this.versions = new HotSwap<>("the serving model " + model.name(),
+                new HotSwap.Version<>(untrained, versionName(model.name(), 0), 0));
     }
 
     /** A serving model that starts untrained (version 0: every score is the learner's prior). */
     public static ServingModel untrained(ModelDefinition model) {
-        ServingModel s = new ServingModel(model);
-        s.current.set(new Version(Learners.create(model.options(), s.layout), versionName(model.name(), 0), 0));
-        return s;
+        ExampleLayout layout = ExampleLayout.of(model);
+        return new ServingModel(model, layout, Learners.create(model.options(), layout));
     }
 
     /** The name of a model version: {@code <model>-v<number>}. */
@@ -74,18 +59,7 @@ public final class ServingModel implements AutoCloseable {
      * @throws IllegalStateException when this serving model is closed
      */
     public Score score(Example example) {
-        while (true) {
-            Version v = current.get();
-            if (v == null || closed) {
-                throw new IllegalStateException("the serving model " + model.name() + " is closed");
-            }
-            synchronized (v) {
-                if (!v.retired) {
-                    return new Score(v.learner.predict(example), v.name);
-                }
-            }
-            // retired between get() and the lock: the next get() sees its successor
-        }
+        return versions.use(v -> new Score(v.value().predict(example), v.name()));
     }
 
     /**
@@ -95,49 +69,26 @@ public final class ServingModel implements AutoCloseable {
      */
     public void publish(LearnerSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        LearnerOptions options = model.options();
-        OnlineLearner learner = Learners.restore(snapshot, options, layout);
-        Version next = new Version(learner, versionName(model.name(), snapshot.provenance().version()), snapshot.provenance().examplesSeen());
-        Version old;
-        synchronized (current) {
-            old = current.get();
-            if (closed || (old != null && old.examplesSeen > next.examplesSeen)) {
-                learner.close();
-                return;
-            }
-            current.set(next);
-        }
-        retire(old);
+        OnlineLearner learner = Learners.restore(snapshot, model.options(), layout);
+        versions.swap(new HotSwap.Version<>(learner, versionName(model.name(), snapshot.provenance().version()),
+                snapshot.provenance().examplesSeen()));
     }
 
     /** The name of the version serving now. */
     public String version() {
-        Version v = current.get();
-        return v == null ? versionName(model.name(), 0) : v.name;
+        HotSwap.Version<OnlineLearner> v = versions.current();
+        return v == null ? versionName(model.name(), 0) : v.name();
     }
 
     /** How many examples the serving version has learnt. */
     public long examplesSeen() {
-        Version v = current.get();
-        return v == null ? 0 : v.examplesSeen;
-    }
-
-    private static void retire(Version v) {
-        if (v == null) {
-            return;
-        }
-        synchronized (v) {
-            v.retired = true;
-            v.learner.close();
-        }
+        HotSwap.Version<OnlineLearner> v = versions.current();
+        return v == null ? 0 : v.learnt();
     }
 
     /** Closes the serving learner; idempotent. */
     @Override
     public void close() {
-        synchronized (current) {
-            closed = true;
-            retire(current.getAndSet(null));
-        }
+        versions.close();
     }
 }

@@ -51,26 +51,8 @@ public final class TrainingJson {
             g.writeStringField("model", p.model());
             g.writeStringField("model_version", p.modelVersion());
             g.writeNumberField("ts", p.timestamp());
-            g.writeObjectFieldStart("entities");
-            for (Map.Entry<String, String> en : p.entities().entrySet()) {
-                g.writeStringField(en.getKey(), en.getValue());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("inputs");
-            for (Map.Entry<String, Object> in : p.inputs().entrySet()) {
-                g.writeFieldName(in.getKey());
-                switch (in.getValue()) {
-                    case null -> g.writeNull();
-                    case Long l -> g.writeNumber(l);
-                    case Integer i -> g.writeNumber(i);
-                    case Number n -> g.writeNumber(n.doubleValue());
-                    case Boolean b -> g.writeBoolean(b);
-                    case String s -> g.writeString(s);
-                    default -> throw new IllegalArgumentException("input " + in.getKey() + " is a "
-                            + in.getValue().getClass().getSimpleName() + ", not a number, boolean, string or null");
-                }
-            }
-            g.writeEndObject();
+            RecordJson.writeStrings(g, "entities", p.entities());
+            RecordJson.writeInputs(g, "inputs", p.inputs());
             g.writeNumberField("score", p.score());
             if (e != null) {
                 g.writeNumberField("label", e.label());
@@ -129,8 +111,8 @@ public final class TrainingJson {
                     case "model" -> model = text(p, t, name);
                     case "model_version" -> version = text(p, t, name);
                     case "ts" -> ts = integer(p, t, name);
-                    case "entities" -> readEntities(p, t, entities);
-                    case "inputs" -> readInputs(p, t, inputs);
+                    case "entities" -> RecordJson.readStrings(p, t, "entities", entities);
+                    case "inputs" -> RecordJson.readInputs(p, t, "inputs", inputs);
                     case "score" -> score = number(p, t, name);
                     case "label" -> label = number(p, t, name);
                     case "labelled" -> {
@@ -153,35 +135,6 @@ public final class TrainingJson {
         }
         LoggedPrediction prediction = new LoggedPrediction(id, model, version, ts, entities, inputs, score);
         return new TrainingExample(prediction, label, labelled, labelTs);
-    }
-
-    private static void readEntities(JsonParser p, JsonToken t, Map<String, String> into) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            throw bad("\"entities\" is not an object");
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            into.put(key, text(p, p.nextToken(), "entities." + key));
-        }
-    }
-
-    private static void readInputs(JsonParser p, JsonToken t, Map<String, Object> into) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            throw bad("\"inputs\" is not an object");
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
-            into.put(key, switch (v) {
-                case VALUE_NULL -> null;
-                case VALUE_TRUE -> Boolean.TRUE;
-                case VALUE_FALSE -> Boolean.FALSE;
-                case VALUE_STRING -> p.getText();
-                case VALUE_NUMBER_INT -> p.getLongValue();
-                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                default -> throw bad("input \"" + key + "\" is not a number, boolean, string or null");
-            });
-        }
     }
 
     private static String text(JsonParser p, JsonToken t, String name) throws IOException {

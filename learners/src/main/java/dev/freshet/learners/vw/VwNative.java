@@ -1,9 +1,11 @@
 package dev.freshet.learners.vw;
 
 import dev.freshet.core.error.CorruptDataException;
+import vowpalWabbit.learner.VWActionProbsLearner;
 import vowpalWabbit.learner.VWLearner;
 import vowpalWabbit.learner.VWLearners;
 import vowpalWabbit.learner.VWScalarLearner;
+import vowpalWabbit.responses.ActionProb;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +19,31 @@ import java.nio.file.Path;
  * option, a model it cannot read); they are caught here and turned into Freshet's exceptions.
  * {@link #close()} is idempotent and thread-safe (the library locks around it and around every
  * prediction).
+ *
+ * <p>An instance is either a binary classifier (one score per line, for {@link VwLearner}) or a
+ * contextual bandit over {@code --cb_explore_adf} (a probability per action of a multiline example,
+ * for the bandits module); the public methods are those of the contextual bandit.
  */
-final class VwNative implements AutoCloseable {
+public final class VwNative implements AutoCloseable {
 
-    private final VWScalarLearner vw;
+    /** What a VW instance must predict, with the advice given when its options make something else. */
+    private enum Kind {
+        SCALAR(VWScalarLearner.class, "binary classifier with one score per example; remove multi-class or "
+                + "contextual-bandit options such as --oaa or --cb"),
+        ACTION_PROBS(VWActionProbsLearner.class, "contextual bandit with a probability per action; use --cb_explore_adf");
 
-    private VwNative(VWScalarLearner vw) {
+        private final Class<? extends VWLearner> type;
+        private final String need;
+
+        Kind(Class<? extends VWLearner> type, String need) {
+            this.type = type;
+            this.need = need;
+        }
+    }
+
+    private final VWLearner vw;
+
+    private VwNative(VWLearner vw) {
         this.vw = vw;
     }
 
@@ -33,13 +54,38 @@ final class VwNative implements AutoCloseable {
      * @throws IllegalArgumentException when VW rejects the options or they do not make a binary classifier
      */
     static VwNative create(String arguments) {
+        return create(arguments, Kind.SCALAR);
+    }
+
+    /**
+     * A new contextual bandit: VW with {@code --cb_explore_adf} among its options.
+     *
+     * @param arguments the complete option string VW gets
+     * @throws IllegalArgumentException when VW rejects the options or they do not make a learner that
+     *                                  predicts action probabilities
+     */
+    public static VwNative createContextualBandit(String arguments) {
+        return create(arguments, Kind.ACTION_PROBS);
+    }
+
+    /**
+     * A contextual bandit that continues from a saved model, as {@link #load(String, byte[])} does for a
+     * binary classifier.
+     *
+     * @throws CorruptDataException when VW cannot load the model
+     */
+    public static VwNative loadContextualBandit(String arguments, byte[] model) {
+        return load(arguments, model, Kind.ACTION_PROBS);
+    }
+
+    private static VwNative create(String arguments, Kind kind) {
         VWLearner created;
         try {
             created = VWLearners.create(arguments);
         } catch (Exception e) {
             throw new IllegalArgumentException("VW rejected the options \"" + arguments + "\": " + e.getMessage(), e);
         }
-        return scalar(created, arguments);
+        return checked(created, arguments, kind);
     }
 
     /**
@@ -53,6 +99,10 @@ final class VwNative implements AutoCloseable {
      * @throws CorruptDataException when VW cannot load the model
      */
     static VwNative load(String arguments, byte[] model) {
+        return load(arguments, model, Kind.SCALAR);
+    }
+
+    private static VwNative load(String arguments, byte[] model, Kind kind) {
         Path file = temporaryFile();
         try {
             Files.write(file, model);
@@ -64,7 +114,7 @@ final class VwNative implements AutoCloseable {
                 throw new CorruptDataException("VW could not load the model of a snapshot (" + model.length
                         + " bytes) with options \"" + arguments + "\": " + e.getMessage(), e);
             }
-            return scalar(created, withModel);
+            return checked(created, withModel, kind);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write VW's model to the temporary file " + file, e);
         } finally {
@@ -72,21 +122,20 @@ final class VwNative implements AutoCloseable {
         }
     }
 
-    /** Closes what VW made when it is not the scalar learner Freshet needs, so nothing leaks. */
-    private static VwNative scalar(VWLearner created, String arguments) {
-        if (created instanceof VWScalarLearner scalar) {
-            return new VwNative(scalar);
+    /** Closes what VW made when it is not the kind of learner Freshet needs, so nothing leaks. */
+    private static VwNative checked(VWLearner created, String arguments, Kind kind) {
+        if (kind.type.isInstance(created)) {
+            return new VwNative(created);
         }
-        String kind = created.getClass().getSimpleName();
+        String made = created.getClass().getSimpleName();
         closeQuietly(created);
-        throw new IllegalArgumentException("VW options \"" + arguments + "\" make a " + kind + ", but Freshet needs a "
-                + "binary classifier with one score per example; remove multi-class or contextual-bandit options such as --oaa or --cb");
+        throw new IllegalArgumentException("VW options \"" + arguments + "\" make a " + made + ", but Freshet needs a " + kind.need);
     }
 
     /** VW's prediction for a line of its text format. */
     float predict(String line) {
         try {
-            return vw.predict(line);
+            return ((VWScalarLearner) vw).predict(line);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -97,7 +146,7 @@ final class VwNative implements AutoCloseable {
     /** Learns a labelled line and returns VW's prediction for it from before the update. */
     float learn(String line) {
         try {
-            return vw.learn(line);
+            return ((VWScalarLearner) vw).learn(line);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -105,8 +154,47 @@ final class VwNative implements AutoCloseable {
         }
     }
 
+    /**
+     * A contextual bandit's probability for each action of a multiline example, by action index (the
+     * order of the action lines, after the shared line). VW itself returns them sorted by probability.
+     *
+     * @param lines   the shared line, then one line per action
+     * @param actions how many action lines there are
+     * @throws IllegalStateException when VW fails, or names an action index outside {@code 0..actions-1}
+     */
+    public double[] actionProbabilities(String[] lines, int actions) {
+        ActionProb[] predicted;
+        try {
+            predicted = ((VWActionProbsLearner) vw).predict(lines).getActionProbs();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("VW failed to predict the example " + String.join(" / ", lines) + ": " + e.getMessage(), e);
+        }
+        double[] p = new double[actions];
+        for (ActionProb ap : predicted) {
+            if (ap.getAction() < 0 || ap.getAction() >= actions) {
+                throw new IllegalStateException("VW gave a probability to action " + ap.getAction() + " of an example with "
+                        + actions + " actions");
+            }
+            p[ap.getAction()] = ap.getProbability();
+        }
+        return p;
+    }
+
+    /** Learns a labelled multiline example of a contextual bandit (the shared line, then action lines). */
+    public void learnActions(String[] lines) {
+        try {
+            ((VWActionProbsLearner) vw).learn(lines);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("VW failed to learn the example " + String.join(" / ", lines) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The model file VW writes (with its learning state, so learning can resume from it). */
-    byte[] model() {
+    public byte[] model() {
         Path file = temporaryFile();
         try {
             try {

@@ -13,14 +13,20 @@ import java.util.zip.CRC32;
  * <p>The header carries its own checksum because VW 9.3 loads a truncated or altered model file
  * without complaint (tried: a model cut to 200 of 317 bytes, and one with a byte flipped, both load
  * and predict), so a damaged model would otherwise come back as a silently different learner.
+ *
+ * <p>Also the state of the bandits module's VW policy, with {@code examplesSeen} counting outcomes learnt.
+ *
+ * @param examplesSeen how many examples (or outcomes) the model has learnt
+ * @param model        VW's model file
  */
-record VwState(long examplesSeen, byte[] model) {
+public record VwState(long examplesSeen, byte[] model) {
 
     private static final int MAGIC = 0x46565731; // "FVW1"
     private static final int VERSION = 1;
     private static final int HEADER_BYTES = 4 + 4 + 8 + 4 + 4;
 
-    byte[] encode() {
+    /** The state as bytes: the header, then the model. */
+    public byte[] encode() {
         CRC32 crc = new CRC32();
         crc.update(model);
         return ByteBuffer.allocate(HEADER_BYTES + model.length)
@@ -35,7 +41,7 @@ record VwState(long examplesSeen, byte[] model) {
      * @throws CorruptDataException when the bytes are not a VW learner's state, of another version,
      *                              truncated, or fail the model's checksum
      */
-    static VwState decode(byte[] state) {
+    public static VwState decode(byte[] state) {
         ByteBuffer in = ByteBuffer.wrap(state);
         try {
             int magic = in.getInt();

@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>Reuses one buffer, so one text is made per line; not thread-safe.
  */
-final class VwText {
+public final class VwText {
 
     /** The namespace of the layout's crossed inputs. */
     static final String CROSSED_NAMESPACE = "interactions";
@@ -38,7 +38,8 @@ final class VwText {
     private final String[] crossedNames;
     private final StringBuilder line = new StringBuilder(256);
 
-    VwText(ExampleLayout layout) {
+    /** A writer of examples of this layout. */
+    public VwText(ExampleLayout layout) {
         this.layout = layout;
         Map<String, List<Integer>> byNamespace = new LinkedHashMap<>();
         for (int i = 0; i < layout.size(); i++) {
@@ -63,7 +64,7 @@ final class VwText {
     }
 
     /** The line that predicts an example: its features, no label. */
-    String unlabelled(Example example) {
+    public String unlabelled(Example example) {
         line.setLength(0);
         appendFeatures(example);
         return line.toString();
@@ -149,8 +150,8 @@ final class VwText {
         }
     }
 
-    /** A name as VW's format can hold it. */
-    static String escape(String name) {
+    /** A name as VW's format can hold it: whitespace, {@code |} and {@code :} become {@code _}. */
+    public static String escape(String name) {
         return appendEscaped(new StringBuilder(name.length()), name).toString();
     }
 
