@@ -6,6 +6,7 @@ import dev.freshet.app.cli.ProduceCommand;
 import dev.freshet.app.cli.RunCommand;
 import dev.freshet.app.cli.TrainingSetCommand;
 import dev.freshet.app.cli.EvaluateLearnerCommand;
+import dev.freshet.app.cli.EvaluatePolicyCommand;
 import dev.freshet.app.cli.ValidateCommand;
 import dev.freshet.app.cli.Version;
 import dev.freshet.app.cli.VersionCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Freshet: a streaming feature store for the JVM.",
-        subcommands = {RunCommand.class, ProduceCommand.class, LookupCommand.class, TrainingSetCommand.class, EvaluateLearnerCommand.class, ArchiveCommand.class,
+        subcommands = {RunCommand.class, ProduceCommand.class, LookupCommand.class, TrainingSetCommand.class, EvaluateLearnerCommand.class, EvaluatePolicyCommand.class, ArchiveCommand.class,
                 ValidateCommand.class, VersionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -1,15 +1,13 @@
 package dev.freshet.bandits;
 
+import dev.freshet.bandits.policy.NativePolicies;
+import dev.freshet.bandits.vw.VwCbPolicy;
 import dev.freshet.core.definition.BanditDefinition;
-import dev.freshet.core.definition.BanditOptions;
-import dev.freshet.core.definition.PolicyKind;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Provenance;
-import dev.freshet.learners.Provenances;
 
 import java.util.List;
-import java.util.Map;
 
 /** Creates and restores policies. */
 public final class Policies {
@@ -22,24 +20,14 @@ public final class Policies {
         return ExampleLayout.of(bandit.contextFeatures(), bandit.context(), List.of());
     }
 
-    /**
-     * The options as a provenance records them: what a checkpoint must match to be restored. The actions
-     * are not part of it: a bandit may gain or lose actions and keep what it learnt about the others.
-     */
+    /** The options as a provenance records them: what a checkpoint must match to be restored. */
     public static String describe(BanditDefinition bandit) {
-        BanditOptions o = bandit.options();
-        if (bandit.policy() == PolicyKind.VW_CB) {
-            return o.vwArguments();
-        }
-        return "epsilon=" + o.epsilon() + " alpha=" + o.alpha() + " lambda=" + o.lambda() + " v=" + o.v() + " thompson=" + o.thompson()
-                + " form=" + o.form() + " hash_buckets=" + o.hashBuckets() + " min_probability=" + o.minProbability()
-                + " samples=" + o.samples() + " seed=" + o.seed();
+        return NativePolicies.describe(bandit);
     }
 
     /** The provenance of a bandit's snapshots before learning: nothing learnt, version 0, no offsets. */
     public static Provenance provenance(BanditDefinition bandit, ExampleLayout layout, String freshetVersion) {
-        return new Provenance(bandit.name(), bandit.policy().yamlName(), describe(bandit), Provenances.inputsOf(layout), List.of(),
-                0, 0, Map.of(), 0, freshetVersion);
+        return NativePolicies.provenance(bandit, layout, freshetVersion);
     }
 
     /** A new policy for a bandit, knowing nothing yet. */
@@ -50,8 +38,8 @@ public final class Policies {
     /** A new policy for a bandit, over contexts of this layout instance. */
     public static Policy create(BanditDefinition bandit, ExampleLayout layout) {
         return switch (bandit.policy()) {
-            case EPSILON_GREEDY, UCB1, THOMPSON, LIN_UCB, LIN_TS -> dev.freshet.bandits.policy.NativePolicies.create(bandit, layout);
-            case VW_CB -> dev.freshet.bandits.vw.VwCbPolicy.create(bandit, layout);
+            case EPSILON_GREEDY, UCB1, THOMPSON, LIN_UCB, LIN_TS -> NativePolicies.create(bandit, layout);
+            case VW_CB -> VwCbPolicy.create(bandit, layout);
         };
     }
 
@@ -63,8 +51,8 @@ public final class Policies {
      */
     public static Policy restore(LearnerSnapshot snapshot, BanditDefinition bandit, ExampleLayout layout) {
         return switch (bandit.policy()) {
-            case EPSILON_GREEDY, UCB1, THOMPSON, LIN_UCB, LIN_TS -> dev.freshet.bandits.policy.NativePolicies.restore(snapshot, bandit, layout);
-            case VW_CB -> dev.freshet.bandits.vw.VwCbPolicy.restore(snapshot, bandit, layout);
+            case EPSILON_GREEDY, UCB1, THOMPSON, LIN_UCB, LIN_TS -> NativePolicies.restore(snapshot, bandit, layout);
+            case VW_CB -> VwCbPolicy.restore(snapshot, bandit, layout);
         };
     }
 }
