@@ -3,6 +3,8 @@ package dev.freshet.app.api;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.AggregationFunction;
 import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.BanditDefinition;
+import dev.freshet.core.definition.BanditOptions;
 import dev.freshet.core.definition.Durations;
 import dev.freshet.core.definition.Entity;
 import dev.freshet.core.definition.FeatureDefinition;
@@ -11,6 +13,8 @@ import dev.freshet.core.definition.Field;
 import dev.freshet.core.definition.LabelSpec;
 import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.core.definition.PolicyKind;
+import dev.freshet.core.definition.RewardSpec;
 import dev.freshet.core.definition.Source;
 
 import java.time.Duration;
@@ -66,7 +70,42 @@ final class RegistryJson {
         for (int i = 0; i < config.models().size(); i++) {
             model(i > 0 ? out.raw(',') : out, config.models().get(i));
         }
+        out.raw(']').raw(',').name("bandits").raw('[');
+        for (int i = 0; i < config.bandits().size(); i++) {
+            bandit(i > 0 ? out.raw(',') : out, config.bandits().get(i));
+        }
         return out.raw(']').raw('}').toByteArray();
+    }
+
+    /** A bandit as {@code freshet.yaml} has it, with every option (defaults included). */
+    private static void bandit(JsonOut out, BanditDefinition b) {
+        out.raw('{').name("name").string(b.name()).raw(',').name("policy").string(b.policy().yamlName());
+        strings(out.raw(',').name("actions"), b.actions());
+        strings(out.raw(',').name("context_features"), b.contextFeatures().stream().map(Object::toString).toList());
+        strings(out.raw(',').name("context"), b.context());
+        RewardSpec r = b.reward();
+        out.raw(',').name("reward").raw('{').name("source").string(r.source()).raw(',').name("join_key").string(r.joinKey())
+                .raw(',').name("field").string(r.field()).raw(',').name("window").string(Durations.format(r.window()))
+                .raw(',').name("default").number(r.defaultReward()).raw(',').name("aggregate").string(r.aggregate().yamlName()).raw('}');
+        BanditOptions o = b.options();
+        out.raw(',').name("options");
+        if (b.policy() == PolicyKind.VW_CB) {
+            out.string(o.vwArguments());
+        } else {
+            out.raw('{').name("epsilon").number(o.epsilon()).raw(',').name("alpha").number(o.alpha()).raw(',').name("lambda").number(o.lambda())
+                    .raw(',').name("v").number(o.v()).raw(',').name("thompson").string(o.thompson()).raw(',').name("form").string(o.form())
+                    .raw(',').name("hash_buckets").number(o.hashBuckets()).raw(',').name("min_probability").number(o.minProbability())
+                    .raw(',').name("samples").number(o.samples()).raw(',').name("seed").number(o.seed()).raw('}');
+        }
+        out.raw(',').name("publish_interval").string(Durations.format(b.publishInterval())).raw('}');
+    }
+
+    private static void strings(JsonOut out, List<String> values) {
+        out.raw('[');
+        for (int i = 0; i < values.size(); i++) {
+            (i > 0 ? out.raw(',') : out).string(values.get(i));
+        }
+        out.raw(']');
     }
 
     /** A model as {@code freshet.yaml} has it; FTRL's options as a mapping, VW's as its string. */

@@ -16,7 +16,13 @@ final class ConfigSummary {
                 + count(definitions.sources().size(), "source", "sources") + ", "
                 + count(definitions.featureViews().size(), "feature view", "feature views") + ", "
                 + count(features, "feature", "features");
-        return config.models().isEmpty() ? summary : summary + ", " + count(config.models().size(), "model", "models");
+        if (!config.models().isEmpty()) {
+            summary += ", " + count(config.models().size(), "model", "models");
+        }
+        if (!config.bandits().isEmpty()) {
+            summary += ", " + count(config.bandits().size(), "bandit", "bandits");
+        }
+        return summary;
     }
 
     private static String count(int n, String singular, String plural) {

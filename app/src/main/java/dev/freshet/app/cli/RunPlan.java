@@ -5,7 +5,11 @@ import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.config.OnlineStoreConfig;
 import dev.freshet.core.definition.AggregationFunction;
 import dev.freshet.core.definition.Definitions;
+import dev.freshet.bandits.Policies;
+import dev.freshet.bandits.stream.RewardJoin;
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Durations;
+import dev.freshet.core.definition.RewardSpec;
 import dev.freshet.core.definition.LabelSpec;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.learners.Learners;
@@ -57,7 +61,8 @@ final class RunPlan {
                 + config.project() + "-online-store, read_committed)");
         out.println("HTTP API");
         out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push"
-                + (config.models().isEmpty() ? "" : ", /predict") + ", /health, /metrics, /registry"
+                + (config.models().isEmpty() ? "" : ", /predict") + (config.bandits().isEmpty() ? "" : ", /decide, /reward")
+                + ", /health, /metrics, /registry"
                 + " (at most " + config.api().maxEntities() + " entities per lookup)");
         out.println("Offline store");
         out.println("  Parquet event archive under " + absolute(config.offlineStore().path()) + ", from the canonical events topics"
@@ -67,6 +72,26 @@ final class RunPlan {
         if (!config.models().isEmpty()) {
             models(config, out);
         }
+        if (!config.bandits().isEmpty()) {
+            bandits(config, out);
+        }
+    }
+
+    private static void bandits(FreshetConfig config, PrintWriter out) {
+        out.println("Bandits (reward join: Kafka Streams application " + RewardJoin.applicationId(config)
+                + ", exactly once; checkpoints under " + absolute(config.modelStore().path()) + ")");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("bandit", "policy", "actions", "context", "rewards", "publish"));
+        for (BanditDefinition b : config.bandits()) {
+            RewardSpec r = b.reward();
+            rows.add(List.of(b.name(), b.policy().yamlName() + " (" + Policies.describe(b) + ")",
+                    b.actions().isEmpty() ? "sent per request" : String.join(", ", b.actions()),
+                    b.contextFeatures().size() + " features, " + b.context().size() + " fields",
+                    r.source() + "." + r.field() + " by " + r.joinKey() + " (" + r.aggregate().yamlName() + ") within "
+                            + Durations.format(r.window()) + " (else " + r.defaultReward() + "), and POST /reward",
+                    "every " + Durations.format(b.publishInterval())));
+        }
+        table(out, "  ", rows);
     }
 
     private static void models(FreshetConfig config, PrintWriter out) {

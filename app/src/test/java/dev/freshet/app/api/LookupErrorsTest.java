@@ -206,7 +206,7 @@ class LookupErrorsTest {
 
     @Test
     void anUnknownPathIs404ListingTheEndpoints() {
-        String listing = "endpoints: POST /get-online-features, POST /push, POST /predict, GET /health, GET /metrics, GET /registry";
+        String listing = "endpoints: POST /get-online-features, POST /push, POST /predict, POST /decide, POST /reward, GET /health, GET /metrics, GET /registry";
         assertThat(message(api.get("/features"), 404, "not_found")).isEqualTo("no endpoint at \"/features\" (" + listing + ")");
         assertThat(message(api.get("/healthz?x=1"), 404, "not_found")).isEqualTo("no endpoint at \"/healthz\" (" + listing
                 + "; did you mean /health?)");

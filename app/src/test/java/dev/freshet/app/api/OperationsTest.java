@@ -210,6 +210,7 @@ class OperationsTest {
         assertThat(at(item, "features", 2)).isEqualTo(nullable("name", "p90_price_1h", "function", "quantile", "field", "price",
                 "window", "1h", "quantile", 0.9));
         assertThat(at(registry, "models")).isEqualTo(List.of());
+        assertThat(at(registry, "bandits")).isEqualTo(List.of());
     }
 
     /** A map from alternating keys and values, values possibly null. */

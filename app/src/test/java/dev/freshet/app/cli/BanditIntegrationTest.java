@@ -140,6 +140,12 @@ class BanditIntegrationTest {
             assertBadRequest(url + "/reward", "{\"decision_id\": \"x\", \"reward\": \"lots\"}", "invalid_reward",
                     "\\\"reward\\\" must be a number (or true/false), not a string");
             assertBadRequest(url + "/reward", "{\"decision_id\": \"x\", \"reward\": 1e999}", "invalid_reward", "not a finite number");
+            HttpResponse<String> registry = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/registry")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(registry.body()).contains("\"bandits\":[{\"name\":\"homepage\",\"policy\":\"thompson\","
+                    + "\"actions\":[\"banner_a\",\"banner_b\",\"banner_c\"],\"context_features\":[],\"context\":[],"
+                    + "\"reward\":{\"source\":\"rewards\",\"join_key\":\"decision_id\",\"field\":\"reward\",\"window\":\"2s\","
+                    + "\"default\":0.0,\"aggregate\":\"first\"},\"options\":{");
             assertThat(run.stop().exitCode()).isZero();
         }
     }

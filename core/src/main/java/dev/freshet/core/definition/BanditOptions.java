@@ -18,7 +18,8 @@ import java.util.Objects;
  *                       a small floor keeps every action's propensity positive for off-policy evaluation)
  * @param samples        thompson and lin_ts: posterior draws used to compute the distribution over candidates
  * @param seed           every policy: the seed of its randomness
- * @param vwArguments    vw_cb: VW's command line (e.g. {@code --cb_explore_adf --squarecb -q UA}); empty otherwise
+ * @param vwArguments    vw_cb: VW's command line (e.g. {@code --cb_explore_adf --squarecb -q cA}: VW crosses namespaces by first
+ *                       letter, case-sensitive: {@code c} the request context, {@code A} the actions); empty otherwise
  */
 public record BanditOptions(double epsilon, double alpha, double lambda, double v, String thompson, String form, int hashBuckets,
                             double minProbability, int samples, long seed, String vwArguments) {
