@@ -3,6 +3,7 @@ package dev.freshet.bandits.stream;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.error.InvalidInputException;
+import dev.freshet.learners.stream.Closeables;
 import dev.freshet.learners.stream.JoinCounters;
 import dev.freshet.learners.stream.TrainingStream;
 
@@ -97,25 +98,11 @@ public final class BanditService implements AutoCloseable {
         closeAll(stream, serving, workers);
     }
 
+    /** The workers first (each after a last checkpoint), then the join, then serving. */
     private static void closeAll(TrainingStream stream, Map<String, ServingPolicy> serving, Map<String, PolicyWorker> workers) {
-        List<RuntimeException> failures = new ArrayList<>();
-        workers.values().forEach(w -> run(w::close, failures));
-        if (stream != null) {
-            run(stream::close, failures);
-        }
-        serving.values().forEach(s -> run(s::close, failures));
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void run(Runnable r, List<RuntimeException> failures) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
+        List<AutoCloseable> order = new ArrayList<>(workers.values());
+        order.add(stream);
+        order.addAll(serving.values());
+        Closeables.closeAll(order);
     }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
  */
 public final class DecisionJson {
 
+    private static final String RECORD = "a decision record";
     private static final JsonFactory JSON = new JsonFactory();
 
     private DecisionJson() {
@@ -119,29 +120,29 @@ public final class DecisionJson {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "decision_id" -> id = text(p, t, name);
-                    case "bandit" -> bandit = text(p, t, name);
-                    case "policy_version" -> version = text(p, t, name);
-                    case "action" -> action = text(p, t, name);
-                    case "ts" -> ts = integer(p, t, name);
-                    case "probability" -> probability = number(p, t, name);
+                    case "decision_id" -> id = RecordJson.text(p, t, name, RECORD);
+                    case "bandit" -> bandit = RecordJson.text(p, t, name, RECORD);
+                    case "policy_version" -> version = RecordJson.text(p, t, name, RECORD);
+                    case "action" -> action = RecordJson.text(p, t, name, RECORD);
+                    case "ts" -> ts = RecordJson.integer(p, t, name, RECORD);
+                    case "probability" -> probability = RecordJson.number(p, t, name, RECORD);
                     case "entities" -> RecordJson.readStrings(p, t, name, entities);
                     case "inputs" -> RecordJson.readInputs(p, t, name, inputs);
                     case "candidates" -> {
                         array(t, name);
                         while (p.nextToken() != JsonToken.END_ARRAY) {
-                            candidates.add(text(p, p.currentToken(), name));
+                            candidates.add(RecordJson.text(p, p.currentToken(), name, RECORD));
                         }
                     }
                     case "distribution" -> {
                         array(t, name);
                         while (p.nextToken() != JsonToken.END_ARRAY) {
-                            distribution.add(number(p, p.currentToken(), name));
+                            distribution.add(RecordJson.number(p, p.currentToken(), name, RECORD));
                         }
                     }
-                    case "reward" -> reward = number(p, t, name);
-                    case "rewards" -> rewards = (int) integer(p, t, name);
-                    case "reward_ts" -> rewardTs = integer(p, t, name);
+                    case "reward" -> reward = RecordJson.number(p, t, name, RECORD);
+                    case "rewards" -> rewards = (int) RecordJson.integer(p, t, name, RECORD);
+                    case "reward_ts" -> rewardTs = RecordJson.integer(p, t, name, RECORD);
                     default -> p.skipChildren();
                 }
             }
@@ -165,27 +166,6 @@ public final class DecisionJson {
         if (t != JsonToken.START_ARRAY) {
             throw bad("\"" + name + "\" is not an array");
         }
-    }
-
-    private static String text(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_STRING) {
-            throw bad("\"" + name + "\" is not a string");
-        }
-        return p.getText();
-    }
-
-    private static long integer(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw bad("\"" + name + "\" is not an integer");
-        }
-        return p.getLongValue();
-    }
-
-    private static double number(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw bad("\"" + name + "\" is not a number");
-        }
-        return p.getDoubleValue();
     }
 
     private static InvalidInputException bad(String what) {

@@ -82,4 +82,33 @@ public final class RecordJson {
             });
         }
     }
+
+    /**
+     * A string member's value.
+     *
+     * @param record what the record is, for messages: {@code a training record}
+     * @throws InvalidInputException when the member is not a string
+     */
+    public static String text(JsonParser p, JsonToken t, String name, String record) throws IOException {
+        if (t != JsonToken.VALUE_STRING) {
+            throw new InvalidInputException(record + " \"" + name + "\" is not a string");
+        }
+        return p.getText();
+    }
+
+    /** An integer member's value; see {@link #text}. */
+    public static long integer(JsonParser p, JsonToken t, String name, String record) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw new InvalidInputException(record + " \"" + name + "\" is not an integer");
+        }
+        return p.getLongValue();
+    }
+
+    /** A number member's value; see {@link #text}. */
+    public static double number(JsonParser p, JsonToken t, String name, String record) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new InvalidInputException(record + " \"" + name + "\" is not a number");
+        }
+        return p.getDoubleValue();
+    }
 }

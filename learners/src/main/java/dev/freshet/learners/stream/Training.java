@@ -95,29 +95,11 @@ public final class Training implements AutoCloseable {
         closeAll(stream, serving, workers);
     }
 
+    /** The workers first (each after a last checkpoint), then the join, then serving. */
     private static void closeAll(TrainingStream stream, Map<String, ServingModel> serving, Map<String, LearnerWorker> workers) {
-        List<RuntimeException> failures = new ArrayList<>();
-        for (LearnerWorker w : workers.values()) {
-            run(w::close, failures);
-        }
-        if (stream != null) {
-            run(stream::close, failures);
-        }
-        for (ServingModel s : serving.values()) {
-            run(s::close, failures);
-        }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void run(Runnable r, List<RuntimeException> failures) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
+        List<AutoCloseable> order = new ArrayList<>(workers.values());
+        order.add(stream);
+        order.addAll(serving.values());
+        Closeables.closeAll(order);
     }
 }

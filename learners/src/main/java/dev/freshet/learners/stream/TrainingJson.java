@@ -28,6 +28,7 @@ import java.util.Map;
  */
 public final class TrainingJson {
 
+    private static final String RECORD = "a training record";
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
             .build();
@@ -107,21 +108,21 @@ public final class TrainingJson {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "prediction_id" -> id = text(p, t, name);
-                    case "model" -> model = text(p, t, name);
-                    case "model_version" -> version = text(p, t, name);
-                    case "ts" -> ts = integer(p, t, name);
+                    case "prediction_id" -> id = RecordJson.text(p, t, name, RECORD);
+                    case "model" -> model = RecordJson.text(p, t, name, RECORD);
+                    case "model_version" -> version = RecordJson.text(p, t, name, RECORD);
+                    case "ts" -> ts = RecordJson.integer(p, t, name, RECORD);
                     case "entities" -> RecordJson.readStrings(p, t, "entities", entities);
                     case "inputs" -> RecordJson.readInputs(p, t, "inputs", inputs);
-                    case "score" -> score = number(p, t, name);
-                    case "label" -> label = number(p, t, name);
+                    case "score" -> score = RecordJson.number(p, t, name, RECORD);
+                    case "label" -> label = RecordJson.number(p, t, name, RECORD);
                     case "labelled" -> {
                         if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
                             throw bad("\"labelled\" is not a boolean");
                         }
                         labelled = t == JsonToken.VALUE_TRUE;
                     }
-                    case "label_ts" -> labelTs = integer(p, t, name);
+                    case "label_ts" -> labelTs = RecordJson.integer(p, t, name, RECORD);
                     default -> p.skipChildren();
                 }
             }
@@ -135,27 +136,6 @@ public final class TrainingJson {
         }
         LoggedPrediction prediction = new LoggedPrediction(id, model, version, ts, entities, inputs, score);
         return new TrainingExample(prediction, label, labelled, labelTs);
-    }
-
-    private static String text(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_STRING) {
-            throw bad("\"" + name + "\" is not a string");
-        }
-        return p.getText();
-    }
-
-    private static long integer(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw bad("\"" + name + "\" is not an integer");
-        }
-        return p.getLongValue();
-    }
-
-    private static double number(JsonParser p, JsonToken t, String name) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw bad("\"" + name + "\" is not a number");
-        }
-        return p.getDoubleValue();
     }
 
     private static InvalidInputException bad(String what) {
