@@ -1,6 +1,9 @@
 package dev.freshet.app.api;
 
+import dev.freshet.bandits.stream.DecisionRecord;
+import dev.freshet.bandits.stream.ServingPolicy;
 import dev.freshet.core.config.Typos;
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.learners.Example;
@@ -25,7 +28,13 @@ final class PredictHandler {
     private record Plan(ServingModel model, ServedContext context) {
     }
 
+    /** A bandit whose actions are models: it chooses which model scores each request. */
+    private record Route(ServingPolicy policy, ServedContext context) {
+    }
+
     private final Map<String, Plan> plans = new LinkedHashMap<>();
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final DecisionLog decisions;
     private final List<String> configured;
     private final OnlineStore store;
     private final Clock clock;
@@ -34,10 +43,13 @@ final class PredictHandler {
     /**
      * @param configured every model of the configuration, for the messages
      * @param serving    the models this server scores with, by name (may be fewer than configured)
+     * @param routers    bandits whose actions are models of {@code serving}: {@code /predict} with a router's name
+     *                   lets it choose the model, and logs the choice as its decision, under the prediction's id
      */
     PredictHandler(Definitions definitions, List<ModelDefinition> configured, Map<String, ServingModel> serving,
-                   OnlineStore store, Clock clock, PredictionLog log) {
-        this.configured = configured.stream().map(ModelDefinition::name).toList();
+                   Map<String, ServingPolicy> routers, OnlineStore store, Clock clock, PredictionLog log, DecisionLog decisions) {
+        this.decisions = decisions;
+        this.configured = java.util.stream.Stream.concat(configured.stream().map(ModelDefinition::name), routers.keySet().stream()).toList();
         this.store = store;
         this.clock = clock;
         this.log = log;
@@ -45,6 +57,22 @@ final class PredictHandler {
             plans.put(m.model().name(), new Plan(m, new ServedContext("model " + m.model().name(), definitions,
                     m.model().features(), m.model().context())));
         }
+        for (ServingPolicy p : routers.values()) {
+            BanditDefinition b = p.bandit();
+            routes.put(b.name(), new Route(p, new ServedContext("bandit " + b.name(), definitions, b.contextFeatures(), b.context())));
+        }
+    }
+
+    /** The bandits among {@code bandits} whose actions are all models of {@code models}: they route {@code /predict}. */
+    static Map<String, ServingPolicy> routers(Map<String, ServingPolicy> bandits, Map<String, ServingModel> models) {
+        Map<String, ServingPolicy> out = new LinkedHashMap<>();
+        bandits.forEach((name, p) -> {
+            List<String> actions = p.bandit().actions();
+            if (!actions.isEmpty() && models.keySet().containsAll(actions)) {
+                out.put(name, p);
+            }
+        });
+        return out;
     }
 
     /**
@@ -55,6 +83,10 @@ final class PredictHandler {
      */
     JsonOut handle(byte[] body) {
         PredictRequest request = PredictRequest.parse(body);
+        Route route = routes.get(request.model());
+        if (route != null) {
+            return routed(request, route);
+        }
         Plan plan = plans.get(request.model());
         if (plan == null) {
             if (configured.contains(request.model())) {
@@ -64,10 +96,20 @@ final class PredictHandler {
                     + (configured.isEmpty() ? "none are defined in freshet.yaml" : String.join(", ", configured))
                     + Typos.hint(request.model(), configured) + ")");
         }
+        long now = clock.millis();
+        String id = Ids.random();
+        ServingModel.Score score = score(plan, request, now, id, true);
+        JsonOut out = JsonOut.local();
+        out.raw('{').name("prediction_id").string(id).raw(',').name("score").number(score.score()).raw(',')
+                .name("model_version").string(score.version()).raw('}');
+        return out;
+    }
+
+    /** Scores with a model and logs the prediction. */
+    private ServingModel.Score score(Plan plan, PredictRequest request, long now, String id, boolean strict) {
         ServingModel model = plan.model();
         ExampleLayout layout = model.layout();
-        long now = clock.millis();
-        Object[] values = plan.context().read(store, request.entities(), request.context(), now);
+        Object[] values = plan.context().read(store, request.entities(), request.context(), now, strict);
         Example example = layout.newExample();
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (int i = 0; i < layout.size(); i++) {
@@ -75,11 +117,41 @@ final class PredictHandler {
             inputs.put(layout.slots().get(i).name(), values[i]);
         }
         ServingModel.Score score = model.score(example);
-        String id = Ids.random();
         log.log(new LoggedPrediction(id, model.model().name(), score.version(), now, request.entities(), inputs, score.score()));
+        return score;
+    }
+
+    /**
+     * A request to a router: its bandit chooses the model, the model scores, and both the prediction and the
+     * decision are logged under one id, so that the label that trains the model also rewards the choice.
+     * The request carries what every candidate model and the bandit need; each reads its own part.
+     */
+    private JsonOut routed(PredictRequest request, Route route) {
+        long now = clock.millis();
+        ServingPolicy policy = route.policy();
+        ExampleLayout layout = policy.layout();
+        Object[] values = route.context().read(store, request.entities(), request.context(), now, false);
+        Example context = layout.newExample();
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (int i = 0; i < layout.size(); i++) {
+            context.set(i, values[i]);
+            inputs.put(layout.slots().get(i).name(), values[i]);
+        }
+        List<String> models = policy.bandit().actions();
+        ServingPolicy.Choice choice = policy.decide(context, models);
+        String chosen = models.get(choice.index());
+        String id = Ids.random();
+        ServingModel.Score score = score(plans.get(chosen), request, now, id, false);
+        List<Double> distribution = new java.util.ArrayList<>(models.size());
+        for (double p : choice.distribution()) {
+            distribution.add(p);
+        }
+        decisions.log(new DecisionRecord(id, policy.bandit().name(), choice.version(), now, request.entities(), inputs, models,
+                distribution, chosen, choice.probability()));
         JsonOut out = JsonOut.local();
         out.raw('{').name("prediction_id").string(id).raw(',').name("score").number(score.score()).raw(',')
-                .name("model_version").string(score.version()).raw('}');
+                .name("model_version").string(score.version()).raw(',').name("model").string(chosen).raw(',')
+                .name("probability").number(choice.probability()).raw(',').name("policy_version").string(choice.version()).raw('}');
         return out;
     }
 }

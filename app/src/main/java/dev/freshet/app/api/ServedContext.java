@@ -53,8 +53,16 @@ final class ServedContext {
      * @throws ApiError 400 for a missing or unknown join key, a missing or unknown context field
      */
     Object[] read(OnlineStore store, Map<String, String> entities, Map<String, Object> requestContext, long now) {
-        checkEntities(entities);
-        checkContext(requestContext);
+        return read(store, entities, requestContext, now, true);
+    }
+
+    /**
+     * As {@link #read(OnlineStore, Map, Map, long)}; with {@code strict} false, entities and context
+     * fields it does not use are allowed (a request routed among several models carries what each needs).
+     */
+    Object[] read(OnlineStore store, Map<String, String> entities, Map<String, Object> requestContext, long now, boolean strict) {
+        checkEntities(entities, strict);
+        checkContext(requestContext, strict);
         Object[] values = new Object[size];
         for (EntityGroup g : groups) {
             FeatureVector v = store.read(g.features(), List.of(EntityKey.of(entities.get(g.joinKey()))), now).get(0);
@@ -69,7 +77,7 @@ final class ServedContext {
         return values;
     }
 
-    private void checkEntities(Map<String, String> entities) {
+    private void checkEntities(Map<String, String> entities, boolean strict) {
         for (String joinKey : joinKeys) {
             if (!entities.containsKey(joinKey)) {
                 throw ApiError.badRequest(ApiError.MISSING_JOIN_KEY, owner + " reads features keyed by " + joinKey
@@ -77,7 +85,7 @@ final class ServedContext {
             }
         }
         for (String sent : entities.keySet()) {
-            if (!joinKeys.contains(sent)) {
+            if (strict && !joinKeys.contains(sent)) {
                 throw ApiError.badRequest(ApiError.UNUSED_JOIN_KEY, "entities." + sent + " is not a join key of " + owner
                         + "'s features (join keys: " + (joinKeys.isEmpty() ? "none" : String.join(", ", joinKeys))
                         + Typos.hint(sent, joinKeys) + ")");
@@ -85,14 +93,14 @@ final class ServedContext {
         }
     }
 
-    private void checkContext(Map<String, Object> sent) {
+    private void checkContext(Map<String, Object> sent, boolean strict) {
         List<String> missing = context.stream().filter(c -> !sent.containsKey(c)).toList();
         if (!missing.isEmpty()) {
             throw ApiError.badRequest(ApiError.MISSING_CONTEXT, "the request's \"context\" lacks " + String.join(", ", missing)
                     + " (" + owner + " takes context fields " + String.join(", ", context) + "; send null for a value that is unknown)");
         }
         for (String field : sent.keySet()) {
-            if (!context.contains(field)) {
+            if (strict && !context.contains(field)) {
                 throw ApiError.badRequest(ApiError.UNKNOWN_CONTEXT, "context." + field + " is not a context field of " + owner
                         + " (context fields: " + (context.isEmpty() ? "none" : String.join(", ", context))
                         + Typos.hint(field, context) + ")");
