@@ -76,8 +76,8 @@ final class DecisionLogFile {
                     for (int i = 0; i < layout.size(); i++) {
                         context.set(i, o.decision().inputs().get(layout.slots().get(i).name()));
                     }
-                    log.add(new LoggedDecision(context, o.decision().candidates(), o.decision().action(), o.decision().probability(),
-                            o.reward()));
+                    log.add(checked(new LoggedDecision(context, o.decision().candidates(), o.decision().action(),
+                            o.decision().probability(), o.reward())));
                 } catch (InvalidInputException e) {
                     throw new InvalidInputException(file + ":" + n + ": " + e.getMessage());
                 }
@@ -123,14 +123,38 @@ final class DecisionLogFile {
                             }
                         }
                     }
-                    log.add(new LoggedDecision(context, candidates(root.getVector("candidates"), r, where),
-                            String.valueOf(plain(root.getVector("action").getObject(r))),
-                            number(root.getVector("probability"), r, "probability", where),
-                            number(root.getVector("reward"), r, "reward", where)));
+                    try {
+                        log.add(checked(new LoggedDecision(context, candidates(root.getVector("candidates"), r, where),
+                                String.valueOf(plain(root.getVector("action").getObject(r))),
+                                number(root.getVector("probability"), r, "probability", where),
+                                number(root.getVector("reward"), r, "reward", where))));
+                    } catch (InvalidInputException e) {
+                        throw e.getMessage().startsWith(where) ? e : new InvalidInputException(where + ": " + e.getMessage());
+                    }
                 }
             }
         }
         return log;
+    }
+
+    /**
+     * The decision, when the evaluation can use it. Checked here, where its line or row is known: the
+     * evaluation would name only its index in the log, which blank lines and row groups make hard to find.
+     */
+    private static LoggedDecision checked(LoggedDecision d) {
+        if (d.candidates().isEmpty()) {
+            throw new InvalidInputException("the decision has no candidates");
+        }
+        if (!d.candidates().contains(d.action())) {
+            throw new InvalidInputException("action " + d.action() + " is not among the candidates " + d.candidates());
+        }
+        if (!(d.propensity() > 0 && d.propensity() <= 1)) {
+            throw new InvalidInputException("probability " + d.propensity() + " is not in (0, 1]");
+        }
+        if (!Double.isFinite(d.reward())) {
+            throw new InvalidInputException("reward " + d.reward() + " is not finite");
+        }
+        return d;
     }
 
     private static List<String> candidates(FieldVector v, int row, String where) {

@@ -79,12 +79,12 @@ final class PolicySpec {
                                 case "alpha" -> alpha = number(p, vt, key);
                                 case "lambda" -> lambda = number(p, vt, key);
                                 case "v" -> v = number(p, vt, key);
-                                case "thompson" -> thompson = p.getText();
-                                case "form" -> form = p.getText();
-                                case "hash_buckets" -> buckets = (int) number(p, vt, key);
+                                case "thompson" -> thompson = text(p, vt, key);
+                                case "form" -> form = text(p, vt, key);
+                                case "hash_buckets" -> buckets = (int) integer(p, vt, key, Integer.MAX_VALUE);
                                 case "min_probability" -> min = number(p, vt, key);
-                                case "samples" -> samples = (int) number(p, vt, key);
-                                case "seed" -> seed = (long) number(p, vt, key);
+                                case "samples" -> samples = (int) integer(p, vt, key, Integer.MAX_VALUE);
+                                case "seed" -> seed = integer(p, vt, key, Long.MAX_VALUE);
                                 default -> throw bad("\"" + key + "\" is not a policy option (options: " + String.join(", ", KEYS)
                                         + Typos.hint(key, KEYS) + ")");
                             }
@@ -125,6 +125,24 @@ final class PolicySpec {
             throw bad("option " + key + " is not a number");
         }
         return p.getDoubleValue();
+    }
+
+    private static String text(JsonParser p, JsonToken t, String key) throws IOException {
+        if (t != JsonToken.VALUE_STRING) { // getText() of an object would leave the parser inside it
+            throw bad("option " + key + " is not a string");
+        }
+        return p.getText();
+    }
+
+    /** An integer option; a fraction or a value out of range is an error, never truncated (1.5 buckets is a mistake). */
+    private static long integer(JsonParser p, JsonToken t, String key, long max) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw bad("option " + key + " is " + (t.isNumeric() ? p.getText() + ", not an integer" : "not an integer"));
+        }
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || Math.abs(p.getLongValue()) > max) {
+            throw bad("option " + key + " is " + p.getText() + ", out of range");
+        }
+        return p.getLongValue();
     }
 
     private static InvalidInputException bad(String what) {

@@ -59,20 +59,20 @@ class ModelRoutingIntegrationTest {
                     learner: ftrl
                     features: [user_activity:clicks_5m]
                     context: [item_id]
-                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 2s}
+                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 10s}
                     publish_interval: 300ms
                   - name: ctr_vw
                     learner: vw
                     features: [user_activity:clicks_5m]
                     context: [item_id]
-                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 2s}
+                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 10s}
                     options: "-b 16"
                     publish_interval: 300ms
                 bandits:
                   - name: ctr
                     policy: thompson
                     actions: [ctr_ftrl, ctr_vw]
-                    reward: {source: purchases, join_key: prediction_id, field: purchased, window: 2s}
+                    reward: {source: purchases, join_key: prediction_id, field: purchased, window: 10s}
                     publish_interval: 300ms
                 """.formatted(kafkaPort, dir.resolve("kafka"), dir.resolve("streams"), dir.resolve("online"), dir.resolve("offline"),
                 flightPort, apiPort, dir.resolve("models"));
@@ -106,6 +106,7 @@ class ModelRoutingIntegrationTest {
             }
             producer.flush();
             assertThat(served).as("both models served some of the traffic").containsExactlyInAnyOrder("ctr_ftrl", "ctr_vw");
+            // windows of 10 s: a label takes the long way (raw topic, ingest, events, repartition), and a loaded machine is slow
             awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v >= 1);
             awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v >= 1);
             awaitMetric(url, "freshet_training_examples_total{outcome=\"labelled\"}", v -> v >= 20);

@@ -7,6 +7,7 @@ import dev.freshet.core.event.InvalidEventException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reads the subject id and the outcome out of an outcome source's canonical events. The outcome is
@@ -63,6 +64,18 @@ final class OutcomeEvents {
     static byte[] encode(int kind, Outcome outcome) {
         return ByteBuffer.allocate(1 + 4 + 8 + 8).put(OutcomeJoin.OUTCOME).putInt(kind)
                 .putDouble(outcome.value()).putLong(outcome.timestamp()).array();
+    }
+
+    /**
+     * Outcomes of several kinds for one subject, read from one event: a tag byte, their count, then each one's
+     * kind, value and time.
+     */
+    static byte[] encode(List<Integer> kinds, List<Outcome> outcomes) {
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + outcomes.size() * (4 + 8 + 8)).put(OutcomeJoin.OUTCOMES).putInt(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            b.putInt(kinds.get(i)).putDouble(outcomes.get(i).value()).putLong(outcomes.get(i).timestamp());
+        }
+        return b.array();
     }
 
     static byte[] key(Outcome outcome) {

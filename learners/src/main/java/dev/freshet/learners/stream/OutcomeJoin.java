@@ -47,6 +47,12 @@ public final class OutcomeJoin {
 
     static final byte SUBJECT = 'S';
     static final byte OUTCOME = 'O';
+    /**
+     * One event's outcomes of several kinds for one subject: groups that read other fields of one source.
+     * One record, so that the subject's group takes the outcome of its kind and the others are not counted
+     * as unknown or duplicate outcomes of that one event.
+     */
+    static final byte OUTCOMES = 'M';
     /** The record header that names a joined record's group; it routes the record to its topic. */
     static final String GROUP_HEADER = "freshet.group";
     /** The outcome kind of outcomes sent through the API: they apply to a subject of any group. */
@@ -131,18 +137,39 @@ public final class OutcomeJoin {
             }
         }
         return events.flatMap((key, value) -> {
-            List<KeyValue<byte[], byte[]>> out = new ArrayList<>(1);
+            List<Integer> kindsRead = new ArrayList<>(1);
+            List<OutcomeEvents.Outcome> read = new ArrayList<>(1);
             for (int r = 0; r < readers.size(); r++) {
                 OutcomeEvents.Outcome o = readers.get(r).read(value);
                 if (o != null) {
-                    out.add(KeyValue.pair(OutcomeEvents.key(o), OutcomeEvents.encode(indexes.get(r), o)));
+                    kindsRead.add(indexes.get(r));
+                    read.add(o);
                 }
             }
-            if (out.isEmpty()) {
+            if (read.isEmpty()) {
                 counters.unusableOutcomes.increment();
+                return List.of();
             }
-            return out;
+            if (read.size() == 1) {
+                return List.of(KeyValue.pair(OutcomeEvents.key(read.get(0)), OutcomeEvents.encode(kindsRead.get(0), read.get(0))));
+            }
+            return bySubject(kindsRead, read);
         }, Named.as(name + "-by-subject-" + sourceName));
+    }
+
+    /** One record per subject of an event's outcomes of several kinds (their join keys may name different subjects). */
+    private static List<KeyValue<byte[], byte[]>> bySubject(List<Integer> kinds, List<OutcomeEvents.Outcome> outcomes) {
+        Map<String, List<Integer>> bySubject = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            bySubject.computeIfAbsent(outcomes.get(i).subjectId(), s -> new ArrayList<>()).add(i);
+        }
+        List<KeyValue<byte[], byte[]>> out = new ArrayList<>(bySubject.size());
+        for (List<Integer> of : bySubject.values()) {
+            OutcomeEvents.Outcome first = outcomes.get(of.get(0));
+            out.add(KeyValue.pair(OutcomeEvents.key(first), of.size() == 1 ? OutcomeEvents.encode(kinds.get(of.get(0)), first)
+                    : OutcomeEvents.encode(of.stream().map(kinds::get).toList(), of.stream().map(outcomes::get).toList())));
+        }
+        return out;
     }
 
     private static KStream<byte[], byte[]> repartitioned(KStream<byte[], byte[]> stream, String name, String what, int partitions) {

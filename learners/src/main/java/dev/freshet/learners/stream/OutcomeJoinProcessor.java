@@ -92,8 +92,10 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         if (value[0] == OutcomeJoin.SUBJECT) {
             subject(record.key(), Arrays.copyOfRange(value, 1, value.length));
         } else if (value[0] == OutcomeJoin.OUTCOME) {
+            outcome(record.key(), ByteBuffer.wrap(value, 1, value.length - 1), 1);
+        } else if (value[0] == OutcomeJoin.OUTCOMES) {
             ByteBuffer b = ByteBuffer.wrap(value, 1, value.length - 1);
-            outcome(record.key(), b.getInt(), b.getDouble(), b.getLong());
+            outcome(record.key(), b, b.getInt());
         }
     }
 
@@ -121,17 +123,18 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         counters.subjects.increment();
     }
 
-    private void outcome(byte[] id, int kind, double value, long timestamp) {
+    /** One event's outcomes for a subject: {@code n} of them (kind, value, time) in {@code b}, of different kinds. */
+    private void outcome(byte[] id, ByteBuffer b, int n) {
         Bytes key = Bytes.wrap(id);
         byte[] stored = pending.get(key);
         if (stored == null) {
             counters.unknownOutcomes.increment();
             return;
         }
-        ByteBuffer b = ByteBuffer.wrap(stored);
-        long deadline = b.getLong();
-        int count = b.getInt();
-        double accumulated = b.getDouble();
+        ByteBuffer s = ByteBuffer.wrap(stored);
+        long deadline = s.getLong();
+        int count = s.getInt();
+        double accumulated = s.getDouble();
         byte[] json = Arrays.copyOfRange(stored, HEADER, stored.length);
         if (count == SETTLED) {
             counters.duplicateOutcomes.increment();
@@ -139,8 +142,17 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         }
         String group = subjects.read(json).group();
         Integer expected = kindOfGroup.get(group);
-        if (kind != OutcomeJoin.ANY_KIND && (expected == null || expected != kind)) {
-            counters.unknownOutcomes.increment(); // an outcome of another kind: the subject keeps waiting for its own
+        double value = 0;
+        long timestamp = 0;
+        boolean found = false;
+        for (int i = 0; i < n && !found; i++) {
+            int kind = b.getInt();
+            value = b.getDouble();
+            timestamp = b.getLong();
+            found = kind == OutcomeJoin.ANY_KIND || (expected != null && expected == kind);
+        }
+        if (!found) {
+            counters.unknownOutcomes.increment(); // outcomes of other kinds: the subject keeps waiting for its own
             return;
         }
         OutcomeRule rule = rules.get(group);

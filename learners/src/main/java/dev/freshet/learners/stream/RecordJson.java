@@ -104,11 +104,15 @@ public final class RecordJson {
         return p.getLongValue();
     }
 
-    /** A number member's value; see {@link #text}. */
+    /** A finite number member's value; see {@link #text}. */
     public static double number(JsonParser p, JsonToken t, String name, String record) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             throw new InvalidInputException(record + " \"" + name + "\" is not a number");
         }
-        return p.getDoubleValue();
+        double value = p.getDoubleValue();
+        if (!Double.isFinite(value)) { // 1e999 parses as infinity: learnt, it would poison a model or policy
+            throw new InvalidInputException(record + " \"" + name + "\" is not a finite number: " + p.getText());
+        }
+        return value;
     }
 }
