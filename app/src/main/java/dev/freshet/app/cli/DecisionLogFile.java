@@ -46,7 +46,7 @@ final class DecisionLogFile {
      *
      * @throws InvalidInputException naming the line or row when a record cannot be used
      */
-    static List<LoggedDecision> read(Path file, ExampleLayout layout, BufferAllocator allocator) {
+    static List<LoggedDecision> read(Path file, String bandit, ExampleLayout layout, BufferAllocator allocator) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.notExists(file)) {
             throw new InvalidInputException("--log: " + file + ": no such file");
@@ -55,12 +55,12 @@ final class DecisionLogFile {
             return parquet(file, layout, allocator);
         }
         if (name.endsWith(".jsonl") || name.endsWith(".json")) {
-            return jsonLines(file, layout);
+            return jsonLines(file, bandit, layout);
         }
         throw new InvalidInputException("--log: " + file + " is neither .jsonl nor .parquet");
     }
 
-    private static List<LoggedDecision> jsonLines(Path file, ExampleLayout layout) {
+    private static List<LoggedDecision> jsonLines(Path file, String bandit, ExampleLayout layout) {
         List<LoggedDecision> log = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -72,6 +72,10 @@ final class DecisionLogFile {
                 }
                 try {
                     Outcome o = DecisionJson.decodeOutcome(line.getBytes(StandardCharsets.UTF_8));
+                    if (!o.decision().bandit().equals(bandit)) {
+                        throw new InvalidInputException("an outcome of bandit " + o.decision().bandit() + ", not of " + bandit
+                                + " (its context would not be " + bandit + "'s; pass --bandit " + o.decision().bandit() + ")");
+                    }
                     Example context = layout.newExample();
                     for (int i = 0; i < layout.size(); i++) {
                         context.set(i, o.decision().inputs().get(layout.slots().get(i).name()));

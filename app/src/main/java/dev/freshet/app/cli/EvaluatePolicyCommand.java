@@ -81,7 +81,7 @@ public final class EvaluatePolicyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<LoggedDecision> log;
         try (BufferAllocator allocator = new RootAllocator()) {
-            log = DecisionLogFile.read(logFile, layout, allocator);
+            log = DecisionLogFile.read(logFile, bandit.name(), layout, allocator);
         }
         if (log.isEmpty()) {
             throw new InvalidInputException("--log: " + logFile + " holds no decisions");

@@ -40,6 +40,7 @@ final class PolicySpec {
         PolicyKind kind = null;
         BanditOptions o = BanditOptions.defaults();
         String vw = null;
+        boolean mapping = false;
         double epsilon = o.epsilon();
         double alpha = o.alpha();
         double lambda = o.lambda();
@@ -71,6 +72,7 @@ final class PolicySpec {
                         if (t != JsonToken.START_OBJECT) {
                             throw bad("\"options\" is an object (or VW's option string for vw_cb)");
                         }
+                        mapping = true;
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String key = p.currentName();
                             JsonToken vt = p.nextToken();
@@ -100,6 +102,12 @@ final class PolicySpec {
         }
         if (kind == null) {
             throw bad("names no \"policy\" (policies: " + String.join(", ", POLICIES) + ")");
+        }
+        if (kind == PolicyKind.VW_CB && mapping) {
+            throw bad("\"options\" of vw_cb is VW's option string, e.g. \"--cb_explore_adf --squarecb\", not an object");
+        }
+        if (kind != PolicyKind.VW_CB && vw != null) {
+            throw bad("\"options\" of " + kind.yamlName() + " is an object, e.g. {\"alpha\": 0.5}; an option string is for vw_cb");
         }
         BanditOptions options;
         try {

@@ -265,6 +265,19 @@ class EvaluatePolicyCommandTest {
         assertThat(notACandidate.exitCode()).isEqualTo(1);
         assertThat(notACandidate.err()).as("the line, not the decision's index among the decisions").contains("stray.jsonl:3: action z is not among the candidates [a, b, c]");
 
+        String other = outcomeLine(0, rows.get(0)).replace("\"bandit\":\"homepage\"", "\"bandit\":\"checkout\"");
+        Path otherLog = Files.writeString(dir.resolve("other.jsonl"), other + "\n");
+        Cli otherBandit = Cli.run("evaluate-policy", "--config", config, "--log", otherLog.toString(), "--policy", LIN_UCB);
+        assertThat(otherBandit.exitCode()).isEqualTo(1);
+        assertThat(otherBandit.err()).contains("other.jsonl:1: an outcome of bandit checkout, not of homepage");
+
+        Cli vwMapping = Cli.run("evaluate-policy", "--config", config, "--log", log, "--policy", "{\"policy\": \"vw_cb\", \"options\": {\"alpha\": 1}}");
+        assertThat(vwMapping.exitCode()).isEqualTo(1);
+        assertThat(vwMapping.err()).contains("\"options\" of vw_cb is VW's option string");
+        Cli stringForLinUcb = Cli.run("evaluate-policy", "--config", config, "--log", log, "--policy", "{\"policy\": \"lin_ucb\", \"options\": \"-b 18\"}");
+        assertThat(stringForLinUcb.exitCode()).isEqualTo(1);
+        assertThat(stringForLinUcb.err()).contains("\"options\" of lin_ucb is an object");
+
         Cli noBandits = Cli.run("evaluate-policy", "--config", config(false), "--log", log, "--policy", LIN_UCB);
         assertThat(noBandits.exitCode()).isEqualTo(1);
         assertThat(noBandits.err()).contains("defines no bandits: add a bandits: section");
