@@ -127,7 +127,10 @@ class ModelRoutingIntegrationTest {
         double v;
         while (!ok.test(v = metric(url, series))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(series + " is " + v);
+                HttpResponse<String> all = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                throw new AssertionError(series + " is " + v + "; the joins' counts: " + all.body().lines()
+                        .filter(l -> l.startsWith("freshet_training_") || l.startsWith("freshet_bandit_")).toList());
             }
             Thread.sleep(100);
         }

@@ -35,7 +35,8 @@ public final class JoinCounters {
 
     /**
      * Outcome events for no waiting subject: never made, past its window, or a subject of a group whose
-     * outcomes come from another source.
+     * outcomes come from another source. An outcome whose subject is not there yet is counted only after
+     * it waited 10 s for it in vain.
      */
     public long unknownOutcomes() {
         return unknownOutcomes.sum();

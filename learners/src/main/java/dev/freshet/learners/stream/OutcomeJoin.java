@@ -55,6 +55,8 @@ public final class OutcomeJoin {
     static final byte OUTCOMES = 'M';
     /** The record header that names a joined record's group; it routes the record to its topic. */
     static final String GROUP_HEADER = "freshet.group";
+    /** How long an outcome that arrives before its subject waits for it before it counts as unknown, in ms. */
+    public static final long EARLY_GRACE_MS = OutcomeJoinProcessor.EARLY_GRACE_MS;
     /** The outcome kind of outcomes sent through the API: they apply to a subject of any group. */
     static final int ANY_KIND = -1;
 
@@ -113,11 +115,13 @@ public final class OutcomeJoin {
         }
         String pending = name + "-pending";
         String deadlines = name + "-deadlines";
+        String early = name + "-early";
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pending), Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(deadlines), Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(early), Serdes.Bytes(), Serdes.ByteArray()));
         Map<String, OutcomeRule> byGroup = Map.copyOf(rules);
-        merged.process(() -> new OutcomeJoinProcessor(byGroup, kindOfGroup, subjects, counters, pending, deadlines),
-                        Named.as(name), pending, deadlines)
+        merged.process(() -> new OutcomeJoinProcessor(byGroup, kindOfGroup, subjects, counters, pending, deadlines, early),
+                        Named.as(name), pending, deadlines, early)
                 .to((key, value, context) -> byGroup.get(new String(context.headers().lastHeader(GROUP_HEADER).value(),
                                 StandardCharsets.UTF_8)).outputTopic(),
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-joined"));

@@ -35,6 +35,10 @@ import java.util.Map;
  * wall-clock punctuation closes windows: it writes every unsettled subject whose deadline passed, with
  * what accumulated or the group's default, and forgets it.
  *
+ * <p>An outcome can overtake its subject (it takes the longer way, through its source's topics, but a
+ * loaded machine reorders): one that finds no subject waits {@value #EARLY_GRACE_MS} ms for it in the
+ * early store, and is applied when the subject arrives, or counted as unknown when it does not.
+ *
  * <p>Windows are measured on the wall clock from the subject's time: subjects are made now, and a
  * window must close even when no more records arrive.
  */
@@ -45,6 +49,15 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
     /** Stored before a subject's JSON: deadline, outcome count (-1: settled), accumulated outcome, last outcome time. */
     private static final int HEADER = 8 + 4 + 8 + 8;
     private static final int SETTLED = -1;
+    /** Deadline keys: a subject's window, or how long an early outcome waits for its subject. */
+    private static final byte WINDOW = 0;
+    private static final byte EARLY = 1;
+    /**
+     * How long an outcome that arrives before its subject waits for it: the outcome takes a longer way
+     * (its source's raw topic, ingest, repartition) than the subject, but can still overtake it on a
+     * loaded machine, and must not be lost then.
+     */
+    static final long EARLY_GRACE_MS = 10_000;
 
     private final Map<String, OutcomeRule> rules;
     private final Map<String, Integer> kindOfGroup;
@@ -52,18 +65,22 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
     private final JoinCounters counters;
     private final String pendingName;
     private final String deadlinesName;
+    private final String earlyName;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
+    /** Outcomes that arrived before their subject, by subject id: their deadline, then each record with its length. */
+    private KeyValueStore<Bytes, byte[]> early;
 
     OutcomeJoinProcessor(Map<String, OutcomeRule> rules, Map<String, Integer> kindOfGroup, Subjects subjects, JoinCounters counters,
-                         String pendingName, String deadlinesName) {
+                         String pendingName, String deadlinesName, String earlyName) {
         this.rules = rules;
         this.kindOfGroup = kindOfGroup;
         this.subjects = subjects;
         this.counters = counters;
         this.pendingName = pendingName;
         this.deadlinesName = deadlinesName;
+        this.earlyName = earlyName;
     }
 
     @Override
@@ -71,6 +88,7 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         this.context = context;
         this.pending = context.getStateStore(pendingName);
         this.deadlines = context.getStateStore(deadlinesName);
+        this.early = context.getStateStore(earlyName);
         context.schedule(sweepInterval(rules.values()), PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
@@ -91,12 +109,56 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         }
         if (value[0] == OutcomeJoin.SUBJECT) {
             subject(record.key(), Arrays.copyOfRange(value, 1, value.length));
-        } else if (value[0] == OutcomeJoin.OUTCOME) {
-            outcome(record.key(), ByteBuffer.wrap(value, 1, value.length - 1), 1);
-        } else if (value[0] == OutcomeJoin.OUTCOMES) {
-            ByteBuffer b = ByteBuffer.wrap(value, 1, value.length - 1);
-            outcome(record.key(), b, b.getInt());
+        } else if (value[0] == OutcomeJoin.OUTCOME || value[0] == OutcomeJoin.OUTCOMES) {
+            if (pending.get(Bytes.wrap(record.key())) == null) {
+                holdEarly(record.key(), value);
+            } else {
+                outcome(record.key(), value);
+            }
         }
+    }
+
+    /** Applies an outcome record to its waiting subject. */
+    private void outcome(byte[] id, byte[] value) {
+        if (value[0] == OutcomeJoin.OUTCOME) {
+            outcome(id, ByteBuffer.wrap(value, 1, value.length - 1), 1);
+        } else {
+            ByteBuffer b = ByteBuffer.wrap(value, 1, value.length - 1);
+            outcome(id, b, b.getInt());
+        }
+    }
+
+    /** Keeps an outcome whose subject has not arrived (yet) for {@link #EARLY_GRACE_MS}; it counts as unknown if none comes. */
+    private void holdEarly(byte[] id, byte[] value) {
+        Bytes key = Bytes.wrap(id);
+        byte[] held = early.get(key);
+        if (held == null) {
+            long deadline = context.currentSystemTimeMs() + EARLY_GRACE_MS;
+            early.put(key, ByteBuffer.allocate(8 + 4 + value.length).putLong(deadline).putInt(value.length).put(value).array());
+            deadlines.put(deadlineKey(deadline, EARLY, id), EMPTY);
+        } else {
+            early.put(key, ByteBuffer.allocate(held.length + 4 + value.length).put(held).putInt(value.length).put(value).array());
+        }
+    }
+
+    /** The outcome records held for a subject that has just arrived, in arrival order; they leave the early store. */
+    private List<byte[]> takeEarly(byte[] id) {
+        Bytes key = Bytes.wrap(id);
+        byte[] held = early.get(key);
+        if (held == null) {
+            return List.of();
+        }
+        ByteBuffer b = ByteBuffer.wrap(held);
+        long deadline = b.getLong();
+        List<byte[]> records = new ArrayList<>();
+        while (b.hasRemaining()) {
+            byte[] r = new byte[b.getInt()];
+            b.get(r);
+            records.add(r);
+        }
+        early.delete(key);
+        deadlines.delete(deadlineKey(deadline, EARLY, id));
+        return records;
     }
 
     private void subject(byte[] id, byte[] json) {
@@ -119,18 +181,17 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         }
         long deadline = s.timestamp() + rule.window().toMillis();
         pending.put(key, ByteBuffer.allocate(HEADER + json.length).putLong(deadline).putInt(0).putDouble(0).putLong(0).put(json).array());
-        deadlines.put(deadlineKey(deadline, id), EMPTY);
+        deadlines.put(deadlineKey(deadline, WINDOW, id), EMPTY);
         counters.subjects.increment();
+        for (byte[] held : takeEarly(id)) {
+            outcome(id, held);
+        }
     }
 
     /** One event's outcomes for a subject: {@code n} of them (kind, value, time) in {@code b}, of different kinds. */
     private void outcome(byte[] id, ByteBuffer b, int n) {
         Bytes key = Bytes.wrap(id);
         byte[] stored = pending.get(key);
-        if (stored == null) {
-            counters.unknownOutcomes.increment();
-            return;
-        }
         ByteBuffer s = ByteBuffer.wrap(stored);
         long deadline = s.getLong();
         int count = s.getInt();
@@ -173,7 +234,7 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
 
     private void expire(long now) {
         List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(null, deadlineKey(now, EMPTY))) {
+        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(null, deadlineKey(now, EARLY, EMPTY))) {
             while (it.hasNext()) {
                 due.add(it.next());
             }
@@ -181,7 +242,12 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         for (KeyValue<Bytes, byte[]> d : due) {
             byte[] k = d.key.get();
             long deadline = ByteBuffer.wrap(k).getLong();
-            byte[] id = Arrays.copyOfRange(k, 8, k.length);
+            byte type = k[8];
+            byte[] id = Arrays.copyOfRange(k, 9, k.length);
+            if (type == EARLY) {
+                counters.unknownOutcomes.add(takeEarly(id).size()); // no subject came: never made, or past its window
+                continue;
+            }
             byte[] stored = pending.get(Bytes.wrap(id));
             if (stored != null) {
                 close(id, stored, deadline);
@@ -222,8 +288,8 @@ final class OutcomeJoinProcessor implements Processor<byte[], byte[], byte[], by
         context.forward(new Record<>(id, subjects.joined(json, outcome, outcomes, timestamp), timestamp, headers));
     }
 
-    /** Deadline (big-endian, so keys sort by time for non-negative deadlines) then the subject id. */
-    private static Bytes deadlineKey(long deadline, byte[] id) {
-        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, deadline)).put(id).array());
+    /** Deadline (big-endian, so keys sort by time for non-negative deadlines), what it is due for, then the subject id. */
+    private static Bytes deadlineKey(long deadline, byte type, byte[] id) {
+        return Bytes.wrap(ByteBuffer.allocate(8 + 1 + id.length).putLong(Math.max(0, deadline)).put(type).put(id).array());
     }
 }

@@ -99,7 +99,28 @@ class LabelJoinTest {
 
         label("p2", true, NOW + TrainingFixtures.WINDOW.toMillis() + 5_000);
         assertThat(drain()).as("a label after the window").isEmpty();
+        assertThat(counters.unknownOutcomes()).as("it may still be early for a prediction on its way").isZero();
+        driver.advanceWallClockTime(Duration.ofMillis(OutcomeJoinProcessor.EARLY_GRACE_MS + 1_000));
         assertThat(counters.unknownOutcomes()).isEqualTo(1);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void aLabelThatOvertakesItsPredictionWaitsForIt() {
+        start(TrainingFixtures.config(TrainingFixtures.ctr()));
+        label("p7", true, NOW + 10);
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(drain()).isEmpty();
+        predict(TrainingFixtures.prediction("p7", NOW, "i1", 9, 1, 1, "i1"));
+
+        List<TrainingExample> out = drain();
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.label()).isEqualTo(1.0);
+            assertThat(e.labelled()).isTrue();
+        });
+        driver.advanceWallClockTime(Duration.ofMillis(OutcomeJoinProcessor.EARLY_GRACE_MS + 1_000));
+        assertThat(counters.unknownOutcomes()).isZero();
+        assertThat(counters.observed()).isEqualTo(1);
     }
 
     @Test
@@ -124,6 +145,7 @@ class LabelJoinTest {
         label("p4", true, NOW + 1);
 
         assertThat(drain()).extracting(e -> e.prediction().predictionId()).containsExactly("p4");
+        driver.advanceWallClockTime(Duration.ofMillis(OutcomeJoinProcessor.EARLY_GRACE_MS + 1_000)); // no prediction came for it
         assertThat(counters.unknownOutcomes()).isEqualTo(1);
         assertThat(counters.unusableOutcomes()).isEqualTo(2);
     }
