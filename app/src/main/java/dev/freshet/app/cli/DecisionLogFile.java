@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
 /**
  * A log of decisions with their rewards, read for off-policy evaluation:
  * <ul>
+ *   <li>the directory where {@code freshet run} archives a bandit's outcomes,
+ *       {@code <offline_store.path>/events/outcomes.<bandit>/} (every Parquet file under it, the context as a JSON
+ *       column);</li>
  *   <li>JSON Lines, one outcome per line as the reward join writes them to {@code freshet.outcomes.<bandit>}
  *       (dump the topic with kcat);</li>
  *   <li>Parquet with a row per decision: the context inputs in columns (named {@code view:feature},
@@ -50,6 +53,13 @@ final class DecisionLogFile {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.notExists(file)) {
             throw new InvalidInputException("--log: " + file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            List<LoggedDecision> all = new ArrayList<>();
+            for (Path part : parquetFiles(file)) {
+                all.addAll(parquet(part, layout, allocator));
+            }
+            return all;
         }
         if (name.endsWith(".parquet")) {
             return parquet(file, layout, allocator);
@@ -92,6 +102,29 @@ final class DecisionLogFile {
         return log;
     }
 
+    /** The Parquet files under an archive directory, in path order (dates, then file sequence), hidden ones left out. */
+    private static List<Path> parquetFiles(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            List<Path> files = walk.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .filter(p -> !hidden(dir.relativize(p))).sorted().toList();
+            if (files.isEmpty()) {
+                throw new InvalidInputException("--log: " + dir + " holds no .parquet files");
+            }
+            return files;
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<LoggedDecision> parquet(Path file, ExampleLayout layout, BufferAllocator allocator) {
         Set<String> names = ParquetFiles.schema(allocator, file).getFields().stream().map(Field::getName).collect(Collectors.toSet());
         for (String required : List.of("candidates", "action", "probability", "reward")) {
@@ -109,6 +142,8 @@ final class DecisionLogFile {
                 }
             }
         }
+        // an archive of outcomes holds the context as one JSON column (see OutcomeRows)
+        boolean jsonContext = names.contains("context") && Arrays.stream(columns).allMatch(c -> c == null);
         List<LoggedDecision> log = new ArrayList<>();
         try (ParquetFiles.Scan scan = ParquetFiles.scan(allocator, List.of(file), Optional.empty(), ParquetFiles.DEFAULT_BATCH_ROWS)) {
             long row = 0;
@@ -118,6 +153,10 @@ final class DecisionLogFile {
                     row++;
                     String where = file + " row " + row;
                     Example context = layout.newExample();
+                    if (jsonContext) {
+                        Object text = plain(root.getVector("context").getObject(r));
+                        contextFromJson(text == null ? "{}" : text.toString(), layout, context, where);
+                    }
                     for (int i = 0; i < columns.length; i++) {
                         if (columns[i] != null) {
                             try {
@@ -169,7 +208,39 @@ final class DecisionLogFile {
         if (value == null) {
             throw new InvalidInputException(where + ": candidates is null");
         }
-        return Arrays.stream(plain(value).toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        String text = plain(value).toString().trim();
+        if (text.startsWith("[")) {
+            return jsonStrings(text, where);
+        }
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    private static List<String> jsonStrings(String text, String where) {
+        List<String> out = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(text)) {
+            p.nextToken();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                out.add(p.getText());
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(where + ": candidates is not a JSON array of names: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** Fills the context from a JSON object of inputs by name, as {@code OutcomeRows} writes it. */
+    private static void contextFromJson(String text, ExampleLayout layout, Example into, String where) {
+        java.util.Map<String, Object> inputs = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(text)) {
+            dev.freshet.learners.stream.RecordJson.readInputs(p, p.nextToken(), "context", inputs);
+        } catch (IOException | InvalidInputException e) {
+            throw new InvalidInputException(where + ": context is not a JSON object of inputs: " + e.getMessage());
+        }
+        for (int i = 0; i < layout.size(); i++) {
+            into.set(i, inputs.get(layout.slots().get(i).name()));
+        }
     }
 
     private static double number(FieldVector v, int row, String column, String where) {

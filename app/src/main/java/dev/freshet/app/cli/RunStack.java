@@ -145,12 +145,14 @@ final class RunStack implements AutoCloseable {
             BufferAllocator allocator = new RootAllocator();
             started.push(() -> closeAllocator(allocator));
             // the archiver's flushes and compactions follow the wall clock, whatever clock lookups read
-            Archiver archiver = Archiver.settings().bootstrapServers(bootstrap).definitions(config.definitions())
-                    .root(config.offlineStore().path()).flushInterval(config.offlineStore().flushInterval())
-                    .allocator(allocator).start();
+            // with bandits, their decisions and rewards too (freshet.outcomes.<bandit>), for off-policy evaluation
+            Archiver archiver = BanditArchives.addTo(Archiver.settings(), config).bootstrapServers(bootstrap)
+                    .definitions(config.definitions()).root(config.offlineStore().path())
+                    .flushInterval(config.offlineStore().flushInterval()).allocator(allocator).start();
             started.push(archiver);
-            out.println("Offline store: archiving " + config.definitions().sources().stream()
-                    .map(s -> EventArchive.topic(s)).collect(Collectors.joining(", ")) + " as Parquet under "
+            out.println("Offline store: archiving " + java.util.stream.Stream.concat(config.definitions().sources().stream()
+                    .map(s -> EventArchive.topic(s)), config.bandits().stream().map(b -> b.outcomesTopic()))
+                    .collect(Collectors.joining(", ")) + " as Parquet under "
                     + config.offlineStore().path() + " (committed every " + Durations.format(config.offlineStore().flushInterval()) + ")");
             out.flush();
 

@@ -43,7 +43,7 @@ class BanditIntegrationTest {
                 kafka: {embedded: {port: %d, data_dir: "%s"}, partitions: 2}
                 streams: {state_dir: "%s", commit_interval: 100ms}
                 online_store: {type: rocksdb, path: "%s"}
-                offline_store: {path: "%s", flight: {port: %d}}
+                offline_store: {path: "%s", flush_interval: 300ms, flight: {port: %d}}
                 api: {port: %d}
                 model_store: {path: "%s"}
                 entities:
@@ -146,7 +146,27 @@ class BanditIntegrationTest {
                     + "\"actions\":[\"banner_a\",\"banner_b\",\"banner_c\"],\"context_features\":[],\"context\":[],"
                     + "\"reward\":{\"source\":\"rewards\",\"join_key\":\"decision_id\",\"field\":\"reward\",\"window\":\"2s\","
                     + "\"default\":0.0,\"aggregate\":\"first\"},\"options\":{");
+            // the decisions with their rewards are archived as Parquet, and evaluate-policy reads the archive as it is
+            Path archive = dir.resolve("offline").resolve("events").resolve("outcomes.homepage");
+            long deadlineArchive = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!hasParquet(archive) && System.nanoTime() < deadlineArchive) {
+                Thread.sleep(200);
+            }
+            assertThat(hasParquet(archive)).as("outcomes archived under " + archive).isTrue();
+            Cli evaluation = Cli.run("evaluate-policy", "--config", config, "--log", archive.toString(), "--policy",
+                    "{\"policy\": \"epsilon_greedy\", \"options\": {\"epsilon\": 0.1}}", "--bootstrap", "100");
+            assertThat(evaluation.exitCode()).as(evaluation.out() + evaluation.err()).isZero();
+            assertThat(evaluation.out()).contains("logged decisions of bandit homepage").contains("IPS").contains("effective sample size");
             assertThat(run.stop().exitCode()).isZero();
+        }
+    }
+
+    private static boolean hasParquet(Path dir) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.anyMatch(p -> p.toString().endsWith(".parquet") && !p.toString().contains("/."));
         }
     }
 

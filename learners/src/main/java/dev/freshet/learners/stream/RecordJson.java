@@ -19,7 +19,13 @@ public final class RecordJson {
 
     /** Writes {@code "name": {"k": "v", ...}}. */
     public static void writeStrings(JsonGenerator g, String name, Map<String, String> values) throws IOException {
-        g.writeObjectFieldStart(name);
+        g.writeFieldName(name);
+        writeStrings(g, values);
+    }
+
+    /** Writes {@code {"k": "v", ...}}. */
+    public static void writeStrings(JsonGenerator g, Map<String, String> values) throws IOException {
+        g.writeStartObject();
         for (Map.Entry<String, String> e : values.entrySet()) {
             g.writeStringField(e.getKey(), e.getValue());
         }
@@ -32,7 +38,17 @@ public final class RecordJson {
      * @throws IllegalArgumentException for a value that is not a number, boolean, string or null
      */
     public static void writeInputs(JsonGenerator g, String name, Map<String, Object> inputs) throws IOException {
-        g.writeObjectFieldStart(name);
+        g.writeFieldName(name);
+        writeInputs(g, inputs);
+    }
+
+    /**
+     * Writes an object of inputs.
+     *
+     * @throws IllegalArgumentException for a value that is not a number, boolean, string or null
+     */
+    public static void writeInputs(JsonGenerator g, Map<String, Object> inputs) throws IOException {
+        g.writeStartObject();
         for (Map.Entry<String, Object> in : inputs.entrySet()) {
             g.writeFieldName(in.getKey());
             switch (in.getValue()) {

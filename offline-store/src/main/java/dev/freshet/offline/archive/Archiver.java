@@ -114,6 +114,14 @@ public final class Archiver implements AutoCloseable {
         this.flushMillis = s.flushInterval.toMillis();
         this.compactor = new Compactor(s.compactAfterFiles, s.maxRowsPerCompactedFile);
         for (SourceArchive a : archives) {
+            ArchivedStream stream = s.streams.stream().filter(x -> x.source().name().equals(a.source())).findFirst().orElse(null);
+            if (stream != null) {
+                byTopic.put(stream.topic(), new SourceBuffer(stream.source(), stream.decoder(), allocator, a, stream.topic(),
+                        s.maxRowsPerFile));
+                rowFiles.put(stream.topic(), new RowFiles(allocator, ArchiveSchema.of(stream.source()), null));
+                rowsArchived.put(stream.source().name(), new LongAdder());
+                continue;
+            }
             Source source = s.definitions.source(a.source()).orElseThrow();
             EventJson json = EventJson.of(s.definitions, source);
             String topic = EVENTS_TOPIC_PREFIX + source.name();

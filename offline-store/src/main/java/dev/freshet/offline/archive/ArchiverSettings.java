@@ -26,6 +26,7 @@ public final class ArchiverSettings {
     Definitions definitions;
     Path root;
     List<Source> sources;
+    final List<ArchivedStream> streams = new ArrayList<>();
     Clock clock = Clock.systemUTC();
     Duration flushInterval = OfflineStoreConfig.DEFAULT_FLUSH_INTERVAL;
     int maxRowsPerFile = 100_000;
@@ -53,6 +54,19 @@ public final class ArchiverSettings {
     /** The offline store's root ({@code offline_store.path}); events go under {@code <root>/events/}. */
     public ArchiverSettings root(Path offlineRoot) {
         this.root = Objects.requireNonNull(offlineRoot, "root");
+        return this;
+    }
+
+    /**
+     * Also archives a topic that is not a source's events (e.g. a bandit's decisions with their rewards);
+     * may be called several times. Its name must not be a source's.
+     */
+    public ArchiverSettings stream(ArchivedStream stream) {
+        Objects.requireNonNull(stream, "stream");
+        if (streams.stream().anyMatch(x -> x.source().name().equals(stream.source().name()))) {
+            throw new IllegalArgumentException("stream '" + stream.source().name() + "' was already added");
+        }
+        streams.add(stream);
         return this;
     }
 
@@ -165,10 +179,18 @@ public final class ArchiverSettings {
                         + definitions.sources().stream().map(Source::name).toList());
             }
         }
+        for (ArchivedStream x : streams) {
+            if (definitions.source(x.source().name()).isPresent()) {
+                throw new IllegalArgumentException("stream '" + x.source().name() + "' has the name of a source; archives would mix");
+            }
+        }
         List<SourceArchive> archives = new ArrayList<>();
         try {
             for (Source s : archived) {
                 archives.add(SourceArchive.open(root, s.name(), crashPoint, random));
+            }
+            for (ArchivedStream x : streams) {
+                archives.add(SourceArchive.open(root, x.source().name(), crashPoint, random));
             }
             return Archiver.start(this, archives);
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.freshet.offline.archive;
 import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.core.error.FreshetException;
 import dev.freshet.core.event.Event;
+import dev.freshet.core.definition.Source;
 import dev.freshet.core.event.EventJson;
 import dev.freshet.offline.arrow.ArchiveSchema;
 import dev.freshet.offline.arrow.EventAppender;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The events of one source read since its last commit, in Arrow vectors, one batch per UTC date of
@@ -27,7 +29,8 @@ import java.util.TreeMap;
  */
 final class SourceBuffer implements AutoCloseable {
 
-    private final EventJson json;
+    private final String sourceName;
+    private final Function<byte[], Event> decoder;
     private final ArchiveSchema layout;
     private final BufferAllocator allocator;
     private final SourceArchive archive;
@@ -50,8 +53,15 @@ final class SourceBuffer implements AutoCloseable {
     }
 
     SourceBuffer(EventJson json, BufferAllocator allocator, SourceArchive archive, String topic, int maxRowsPerFile) {
-        this.json = json;
-        this.layout = ArchiveSchema.of(json.source());
+        this(json.source(), json::decode, allocator, archive, topic, maxRowsPerFile);
+    }
+
+    /** A buffer of records that {@code decoder} turns into events of {@code source}'s schema. */
+    SourceBuffer(Source source, Function<byte[], Event> decoder, BufferAllocator allocator, SourceArchive archive, String topic,
+                 int maxRowsPerFile) {
+        this.sourceName = source.name();
+        this.decoder = decoder;
+        this.layout = ArchiveSchema.of(source);
         this.allocator = allocator;
         this.archive = archive;
         this.topic = topic;
@@ -80,10 +90,10 @@ final class SourceBuffer implements AutoCloseable {
             if (r.value() == null) {
                 throw new CorruptDataException("it has no value");
             }
-            event = json.decode(r.value());
+            event = decoder.apply(r.value());
         } catch (FreshetException | IllegalArgumentException e) {
             throw new CorruptDataException("record " + r.topic() + "-" + r.partition() + "@" + r.offset()
-                    + " is not a canonical event of source '" + json.source().name() + "': " + e.getMessage()
+                    + " is not a record of archive '" + sourceName + "': " + e.getMessage()
                     + ". Only the Freshet pipeline may write " + r.topic() + "; the archiver stops rather than skip it", e);
         }
         LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(event.timestamp()), ZoneOffset.UTC);
