@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
         description = {"Estimate from a log of decisions with their rewards the mean reward another policy would have earned: "
                 + "IPS, SNIPS, the direct method (a cross-fitted FTRL reward model) and doubly robust, each with a 95 % interval "
                 + "(normal approximation and bootstrap), and the effective sample size.",
-                "The log: a .jsonl dump of freshet.outcomes.<bandit>, or a .parquet file with the context inputs, candidates, "
+                "The log: the bandit's archive directory (offline_store.path/events/outcomes.<bandit>, written by freshet run), "
+                + "a .jsonl dump of freshet.outcomes.<bandit>, or a .parquet file with the context inputs, candidates, "
                 + "action, probability and reward per row.",
                 "The policy replays the log as it would have run: before each decision it has learnt every earlier one."})
 public final class EvaluatePolicyCommand implements Callable<Integer> {
@@ -49,7 +50,8 @@ public final class EvaluatePolicyCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--log", required = true, paramLabel = "FILE", description = "The decisions with their rewards: FILE.jsonl or FILE.parquet.")
+    @Option(names = "--log", required = true, paramLabel = "FILE|DIR",
+            description = "The decisions with their rewards: the archive directory, FILE.jsonl or FILE.parquet.")
     private Path logFile;
 
     @Option(names = "--policy", required = true, paramLabel = "JSON",
