@@ -29,7 +29,8 @@ import java.util.function.Function;
  */
 final class SourceBuffer implements AutoCloseable {
 
-    private final String sourceName;
+    /** What each record must be, for the message when one is not: {@code a canonical event of source 'clicks'}. */
+    private final String expected;
     private final Function<byte[], Event> decoder;
     private final ArchiveSchema layout;
     private final BufferAllocator allocator;
@@ -53,13 +54,19 @@ final class SourceBuffer implements AutoCloseable {
     }
 
     SourceBuffer(EventJson json, BufferAllocator allocator, SourceArchive archive, String topic, int maxRowsPerFile) {
-        this(json.source(), json::decode, allocator, archive, topic, maxRowsPerFile);
+        this("a canonical event of source '" + json.source().name() + "'", json.source(), json::decode, allocator, archive, topic,
+                maxRowsPerFile);
     }
 
     /** A buffer of records that {@code decoder} turns into events of {@code source}'s schema. */
     SourceBuffer(Source source, Function<byte[], Event> decoder, BufferAllocator allocator, SourceArchive archive, String topic,
                  int maxRowsPerFile) {
-        this.sourceName = source.name();
+        this("a record of archive '" + source.name() + "'", source, decoder, allocator, archive, topic, maxRowsPerFile);
+    }
+
+    private SourceBuffer(String expected, Source source, Function<byte[], Event> decoder, BufferAllocator allocator, SourceArchive archive,
+                         String topic, int maxRowsPerFile) {
+        this.expected = expected;
         this.decoder = decoder;
         this.layout = ArchiveSchema.of(source);
         this.allocator = allocator;
@@ -93,7 +100,7 @@ final class SourceBuffer implements AutoCloseable {
             event = decoder.apply(r.value());
         } catch (FreshetException | IllegalArgumentException e) {
             throw new CorruptDataException("record " + r.topic() + "-" + r.partition() + "@" + r.offset()
-                    + " is not a record of archive '" + sourceName + "': " + e.getMessage()
+                    + " is not " + expected + ": " + e.getMessage()
                     + ". Only the Freshet pipeline may write " + r.topic() + "; the archiver stops rather than skip it", e);
         }
         LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(event.timestamp()), ZoneOffset.UTC);
