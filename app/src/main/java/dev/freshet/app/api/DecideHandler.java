@@ -5,12 +5,10 @@ import dev.freshet.bandits.stream.ServingPolicy;
 import dev.freshet.core.config.Typos;
 import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
-import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.online.OnlineStore;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,21 +68,12 @@ final class DecideHandler {
         long now = clock.millis();
         Object[] values = plan.context().read(store, request.entities(), request.context(), now);
         ExampleLayout layout = plan.policy().layout();
-        Example context = layout.newExample();
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        for (int i = 0; i < layout.size(); i++) {
-            context.set(i, values[i]);
-            inputs.put(layout.slots().get(i).name(), values[i]);
-        }
-        ServingPolicy.Choice choice = plan.policy().decide(context, candidates);
+        ServedContext.Inputs inputs = ServedContext.inputs(layout, values);
+        ServingPolicy.Choice choice = plan.policy().decide(inputs.example(), candidates);
         String id = Ids.random();
-        List<Double> distribution = new ArrayList<>(candidates.size());
-        for (double p : choice.distribution()) {
-            distribution.add(p);
-        }
         String action = candidates.get(choice.index());
-        log.log(new DecisionRecord(id, bandit.name(), choice.version(), now, request.entities(), inputs, candidates, distribution,
-                action, choice.probability()));
+        log.log(new DecisionRecord(id, bandit.name(), choice.version(), now, request.entities(), inputs.byName(), candidates,
+                choice.probabilities(), action, choice.probability()));
         JsonOut out = JsonOut.local();
         out.raw('{').name("decision_id").string(id).raw(',').name("action").string(action).raw(',')
                 .name("probability").number(choice.probability()).raw(',').name("distribution").raw('{');

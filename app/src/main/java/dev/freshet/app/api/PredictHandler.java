@@ -6,7 +6,6 @@ import dev.freshet.core.config.Typos;
 import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.ModelDefinition;
-import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.stream.LoggedPrediction;
 import dev.freshet.learners.stream.ServingModel;
@@ -110,14 +109,9 @@ final class PredictHandler {
         ServingModel model = plan.model();
         ExampleLayout layout = model.layout();
         Object[] values = plan.context().read(store, request.entities(), request.context(), now, strict);
-        Example example = layout.newExample();
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        for (int i = 0; i < layout.size(); i++) {
-            example.set(i, values[i]);
-            inputs.put(layout.slots().get(i).name(), values[i]);
-        }
-        ServingModel.Score score = model.score(example);
-        log.log(new LoggedPrediction(id, model.model().name(), score.version(), now, request.entities(), inputs, score.score()));
+        ServedContext.Inputs inputs = ServedContext.inputs(layout, values);
+        ServingModel.Score score = model.score(inputs.example());
+        log.log(new LoggedPrediction(id, model.model().name(), score.version(), now, request.entities(), inputs.byName(), score.score()));
         return score;
     }
 
@@ -131,23 +125,14 @@ final class PredictHandler {
         ServingPolicy policy = route.policy();
         ExampleLayout layout = policy.layout();
         Object[] values = route.context().read(store, request.entities(), request.context(), now, false);
-        Example context = layout.newExample();
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        for (int i = 0; i < layout.size(); i++) {
-            context.set(i, values[i]);
-            inputs.put(layout.slots().get(i).name(), values[i]);
-        }
+        ServedContext.Inputs inputs = ServedContext.inputs(layout, values);
         List<String> models = policy.bandit().actions();
-        ServingPolicy.Choice choice = policy.decide(context, models);
+        ServingPolicy.Choice choice = policy.decide(inputs.example(), models);
         String chosen = models.get(choice.index());
         String id = Ids.random();
         ServingModel.Score score = score(plans.get(chosen), request, now, id, false);
-        List<Double> distribution = new java.util.ArrayList<>(models.size());
-        for (double p : choice.distribution()) {
-            distribution.add(p);
-        }
-        decisions.log(new DecisionRecord(id, policy.bandit().name(), choice.version(), now, request.entities(), inputs, models,
-                distribution, chosen, choice.probability()));
+        decisions.log(new DecisionRecord(id, policy.bandit().name(), choice.version(), now, request.entities(), inputs.byName(), models,
+                choice.probabilities(), chosen, choice.probability()));
         JsonOut out = JsonOut.local();
         out.raw('{').name("prediction_id").string(id).raw(',').name("score").number(score.score()).raw(',')
                 .name("model_version").string(score.version()).raw(',').name("model").string(chosen).raw(',')

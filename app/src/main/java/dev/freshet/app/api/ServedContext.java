@@ -5,6 +5,8 @@ import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.event.EntityKey;
 import dev.freshet.core.feature.FeatureRef;
 import dev.freshet.core.feature.FeatureVector;
+import dev.freshet.learners.Example;
+import dev.freshet.learners.ExampleLayout;
 import dev.freshet.online.OnlineStore;
 
 import java.util.ArrayList;
@@ -21,6 +23,10 @@ import java.util.Map;
 final class ServedContext {
 
     /** Features of one entity, with their positions among the inputs. */
+    /** The inputs of one request: as the learner or policy takes them, and by name as they are logged. */
+    record Inputs(Example example, Map<String, Object> byName) {
+    }
+
     private record EntityGroup(String joinKey, List<FeatureRef> features, int[] slots) {
     }
 
@@ -75,6 +81,17 @@ final class ServedContext {
             values[first + i] = requestContext.get(context.get(i));
         }
         return values;
+    }
+
+    /** The inputs {@link #read} returned, as an example of {@code layout} and by name for the log. */
+    static Inputs inputs(ExampleLayout layout, Object[] values) {
+        Example example = layout.newExample();
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int i = 0; i < layout.size(); i++) {
+            example.set(i, values[i]);
+            byName.put(layout.slots().get(i).name(), values[i]);
+        }
+        return new Inputs(example, byName);
     }
 
     private void checkEntities(Map<String, String> entities, boolean strict) {

@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,11 +122,11 @@ class BanditIntegrationTest {
             Decision again = decide(url);
             OnlineLookup.post(url + "/reward", "{\"decision_id\": \"" + again.id() + "\", \"reward\": 1}");
             OnlineLookup.post(url + "/reward", "{\"decision_id\": \"" + again.id() + "\", \"reward\": 1}");
-            awaitMetric(url, "freshet_bandit_skipped_rewards_total{reason=\"unknown_decision\"}", v -> v >= 1);
-            awaitMetric(url, "freshet_bandit_skipped_rewards_total{reason=\"duplicate\"}", v -> v >= 1);
-            awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v > 0);
-            awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v > 0);
-            awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"homepage\"}", v -> v > 0);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_skipped_rewards_total{reason=\"unknown_decision\"}", v -> v >= 1);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_skipped_rewards_total{reason=\"duplicate\"}", v -> v >= 1);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v > 0);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v > 0);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"homepage\"}", v -> v > 0);
 
             Decision own = decide(url, "{\"bandit\": \"homepage\", \"actions\": [\"new_x\", \"banner_b\"]}");
             assertThat(own.distribution()).containsOnlyKeys("new_x", "banner_b");
@@ -204,23 +202,5 @@ class BanditIntegrationTest {
         HttpResponse<String> r = OnlineLookup.post(url, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("\"" + code + "\"").contains(message);
-    }
-
-    private static double metric(String url, String series) throws IOException, InterruptedException {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static void awaitMetric(String url, String series, java.util.function.DoublePredicate ok) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double v;
-        while (!ok.test(v = metric(url, series))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(series + " is " + v);
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,12 +121,12 @@ class LearnerIntegrationTest {
                 // a label for a prediction never made is counted, and nothing stops
                 producer.send(raw("purchases", "{\"prediction_id\": \"never-made\", \"purchased\": true, \"ts\": " + now + "}"));
                 producer.flush();
-                awaitMetric(url, "freshet_training_skipped_labels_total{reason=\"unknown_prediction\"}", v -> v >= 1);
+                MetricsProbe.awaitMetric(url, "freshet_training_skipped_labels_total{reason=\"unknown_prediction\"}", v -> v >= 1);
             }
-            awaitMetric(url, "freshet_training_examples_total{outcome=\"labelled\"}", v -> v > 0);
-            awaitMetric(url, "freshet_training_examples_total{outcome=\"default_label\"}", v -> v > 0);
-            awaitMetric(url, "freshet_model_examples_learnt_total{model=\"ctr\"}", v -> v > 0);
-            assertThat(metric(url, "freshet_model_auc{model=\"ctr\"}")).isGreaterThan(0.9);
+            MetricsProbe.awaitMetric(url, "freshet_training_examples_total{outcome=\"labelled\"}", v -> v > 0);
+            MetricsProbe.awaitMetric(url, "freshet_training_examples_total{outcome=\"default_label\"}", v -> v > 0);
+            MetricsProbe.awaitMetric(url, "freshet_model_examples_learnt_total{model=\"ctr\"}", v -> v > 0);
+            assertThat(MetricsProbe.metric(url, "freshet_model_auc{model=\"ctr\"}")).isGreaterThan(0.9);
 
             assertBadRequest(url, "{\"model\": \"ctrr\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"x\"}}",
                     "unknown_model", "unknown model \\\"ctrr\\\" (models: ctr; did you mean ctr?)");
@@ -177,23 +175,5 @@ class LearnerIntegrationTest {
         HttpResponse<String> r = OnlineLookup.post(url + "/predict", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("\"" + code + "\"").contains(message);
-    }
-
-    private static double metric(String url, String series) throws IOException, InterruptedException {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static void awaitMetric(String url, String series, java.util.function.DoublePredicate ok) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double v;
-        while (!ok.test(v = metric(url, series))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(series + " is " + v);
-            }
-            Thread.sleep(100);
-        }
     }
 }

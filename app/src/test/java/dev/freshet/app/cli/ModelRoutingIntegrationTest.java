@@ -107,32 +107,11 @@ class ModelRoutingIntegrationTest {
             producer.flush();
             assertThat(served).as("both models served some of the traffic").containsExactlyInAnyOrder("ctr_ftrl", "ctr_vw");
             // windows of 10 s: a label takes the long way (raw topic, ingest, events, repartition), and a loaded machine is slow
-            awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v >= 1);
-            awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v >= 1);
-            awaitMetric(url, "freshet_training_examples_total{outcome=\"labelled\"}", v -> v >= 20);
-            awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"ctr\"}", v -> v >= 40);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v >= 1);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v >= 1);
+            MetricsProbe.awaitMetric(url, "freshet_training_examples_total{outcome=\"labelled\"}", v -> v >= 20);
+            MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"ctr\"}", v -> v >= 40);
             assertThat(run.stop().exitCode()).isZero();
-        }
-    }
-
-    private static double metric(String url, String series) throws Exception {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static void awaitMetric(String url, String series, java.util.function.DoublePredicate ok) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double v;
-        while (!ok.test(v = metric(url, series))) {
-            if (System.nanoTime() > deadline) {
-                HttpResponse<String> all = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-                throw new AssertionError(series + " is " + v + "; the joins' counts: " + all.body().lines()
-                        .filter(l -> l.startsWith("freshet_training_") || l.startsWith("freshet_bandit_")).toList());
-            }
-            Thread.sleep(100);
         }
     }
 }

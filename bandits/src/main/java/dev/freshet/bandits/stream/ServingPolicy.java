@@ -32,6 +32,11 @@ public final class ServingPolicy implements AutoCloseable {
         public double probability() {
             return distribution[index];
         }
+
+        /** The distribution as a list, in candidate order (as a decision record holds it). */
+        public List<Double> probabilities() {
+            return java.util.Arrays.stream(distribution).boxed().toList();
+        }
     }
 
     /** A policy version with its own randomness. */
