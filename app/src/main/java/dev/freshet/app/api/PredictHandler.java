@@ -6,6 +6,7 @@ import dev.freshet.core.config.Typos;
 import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.core.definition.ModelVersion;
 import dev.freshet.learners.ExampleLayout;
 import dev.freshet.learners.stream.LoggedPrediction;
 import dev.freshet.learners.stream.ServingModel;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /predict}: reads the model's features from the online store for the request's
@@ -35,13 +37,15 @@ final class PredictHandler {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final DecisionLog decisions;
     private final List<String> configured;
+    private final List<String> models;
     private final OnlineStore store;
     private final Clock clock;
     private final PredictionLog log;
 
     /**
      * @param configured every model of the configuration, for the messages
-     * @param serving    the models this server scores with, by name (may be fewer than configured)
+     * @param serving    the models this server scores with, by name (may be fewer than configured), and the model
+     *                   versions bandits pin, by version name ({@code ctr-v12})
      * @param routers    bandits whose actions are models of {@code serving}: {@code /predict} with a router's name
      *                   lets it choose the model, and logs the choice as its decision, under the prediction's id
      */
@@ -52,17 +56,19 @@ final class PredictHandler {
         this.store = store;
         this.clock = clock;
         this.log = log;
-        for (ServingModel m : serving.values()) {
-            plans.put(m.model().name(), new Plan(m, new ServedContext("model " + m.model().name(), definitions,
-                    m.model().features(), m.model().context())));
-        }
+        this.models = configured.stream().map(ModelDefinition::name).toList();
+        serving.forEach((name, m) -> plans.put(name, new Plan(m, new ServedContext("model " + name, definitions,
+                m.model().features(), m.model().context()))));
         for (ServingPolicy p : routers.values()) {
             BanditDefinition b = p.bandit();
             routes.put(b.name(), new Route(p, new ServedContext("bandit " + b.name(), definitions, b.contextFeatures(), b.context())));
         }
     }
 
-    /** The bandits among {@code bandits} whose actions are all models of {@code models}: they route {@code /predict}. */
+    /**
+     * The bandits among {@code bandits} whose actions are all models or pinned versions of {@code models}:
+     * they route {@code /predict}.
+     */
     static Map<String, ServingPolicy> routers(Map<String, ServingPolicy> bandits, Map<String, ServingModel> models) {
         Map<String, ServingPolicy> out = new LinkedHashMap<>();
         bandits.forEach((name, p) -> {
@@ -90,6 +96,12 @@ final class PredictHandler {
         if (plan == null) {
             if (configured.contains(request.model())) {
                 throw ApiError.unavailable("model " + Json.quote(request.model()) + " is not served by this server");
+            }
+            Optional<ModelVersion> version = ModelVersion.parse(request.model(), models);
+            if (version.isPresent()) {
+                throw ApiError.badRequest(ApiError.UNKNOWN_MODEL, Json.quote(request.model()) + " is a version of model "
+                        + version.get().model() + " that no bandit pins: name the model to score with its latest version (a "
+                        + "version serves on its own only while a bandit's actions name it)");
             }
             throw ApiError.badRequest(ApiError.UNKNOWN_MODEL, "unknown model " + Json.quote(request.model()) + " (models: "
                     + (configured.isEmpty() ? "none are defined in freshet.yaml" : String.join(", ", configured))

@@ -169,6 +169,10 @@ final class RunStack implements AutoCloseable {
                 out.println("Learners: training " + config.models().stream().map(m -> m.name() + " (" + m.learner().yamlName()
                         + ", publishes every " + Durations.format(m.publishInterval()) + ")").collect(Collectors.joining(", "))
                         + " from predictions joined with labels; checkpoints under " + config.modelStore().path());
+                List<String> pinned = training.serving().keySet().stream().filter(name -> config.model(name).isEmpty()).toList();
+                if (!pinned.isEmpty()) {
+                    out.println("Pinned versions (bandits' actions): serving " + String.join(", ", pinned) + " as published");
+                }
                 out.flush();
             }
             if (!config.bandits().isEmpty()) {

@@ -36,7 +36,7 @@ final class ModelsReader {
             "name", "learner", "features", "context", "interactions", "label", "options", "publish_interval");
     private static final List<String> LABEL_KEYS = List.of("source", "join_key", "field", "window", "default");
     private static final List<String> FTRL_KEYS = List.of("alpha", "beta", "l1", "l2", "hash_bits");
-    private static final List<String> STORE_KEYS = List.of("path");
+    private static final List<String> STORE_KEYS = List.of("path", "keep_versions");
     private static final List<String> LEARNERS = Arrays.stream(LearnerKind.values()).map(LearnerKind::yamlName).toList();
 
     private static final LabelSpec NO_LABEL = new LabelSpec("", "", "", Duration.ZERO, 0);
@@ -65,7 +65,8 @@ final class ModelsReader {
         }
         Entries store = in.mapping(root, "model_store", STORE_KEYS);
         return new Models(models, store == null ? ModelStoreConfig.defaults()
-                : new ModelStoreConfig(in.path(store, "path", ModelStoreConfig.DEFAULT_PATH)));
+                : new ModelStoreConfig(in.path(store, "path", ModelStoreConfig.DEFAULT_PATH), in.positiveInt(store, "keep_versions",
+                        ModelStoreConfig.DEFAULT_KEEP_VERSIONS, ModelStoreConfig.MAX_KEEP_VERSIONS)));
     }
 
     private ModelDefinition model(Item item) {

@@ -1,5 +1,6 @@
 package dev.freshet.core.definition;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -96,7 +97,26 @@ public final class BanditRules {
                 checks.problem(at, action, "starts or ends with whitespace (write the action without it)");
             } else if (seen.putIfAbsent(action, i) != null) {
                 checks.problem(at, action, "is listed twice (first at actions[" + seen.get(action) + "])");
+            } else {
+                ModelVersion.parse(action, modelNames).filter(v -> v.version() == 0).ifPresent(v -> checks.problem(at, action,
+                        "is version 0 of model " + v.model() + ", the untrained model, which is never published (pin a version "
+                                + "/predict has reported as model_version, or name the model for its latest version)"));
             }
+        }
+        routing(path, actions);
+    }
+
+    /** A bandit routes {@code /predict} when its actions are all models or versions of them; a mix is a mistake. */
+    private void routing(String path, List<String> actions) {
+        List<String> models = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String action : actions) {
+            (modelNames.contains(action) || ModelVersion.parse(action, modelNames).isPresent() ? models : others).add(action);
+        }
+        if (!models.isEmpty() && !others.isEmpty()) {
+            checks.problem(path, null, "mixes models or model versions (" + String.join(", ", models) + ") with other actions ("
+                    + String.join(", ", others) + "); a bandit splits /predict traffic only when all its actions are models or "
+                    + "versions of them (<model>-v<n>): make them all of one kind");
         }
     }
 

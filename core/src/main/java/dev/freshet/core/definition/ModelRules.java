@@ -39,6 +39,13 @@ public final class ModelRules {
         for (int i = 0; i < models.size(); i++) {
             rules.model("models[" + i + "]", models.get(i), names, i);
         }
+        for (int i = 0; i < models.size(); i++) {
+            String name = models.get(i).name();
+            List<String> others = names.keySet().stream().filter(n -> !n.equals(name)).toList();
+            ModelVersion.parse(name, others).ifPresent(v -> rules.problem("models[" + names.get(name) + "].name", name,
+                    "is also the name of version " + v.version() + " of model " + v.model() + " (versions are named <model>-v<n>, "
+                            + "and a bandit's action may name one); rename it"));
+        }
         return rules.checks.problems();
     }
 

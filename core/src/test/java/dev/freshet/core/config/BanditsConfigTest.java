@@ -175,6 +175,34 @@ class BanditsConfigTest {
     }
 
     @Test
+    void aBanditOfModelsOrTheirVersionsRoutesPredictions() {
+        String models = """
+                models:
+                  - name: ctr
+                    learner: ftrl
+                    features: [user_activity:clicks_5m]
+                    label: {source: rewards, join_key: decision_id, field: reward, window: 1h}
+                  - name: ctr_vw
+                    learner: vw
+                    features: [user_activity:clicks_5m]
+                    label: {source: rewards, join_key: decision_id, field: reward, window: 1h}
+                """;
+        String head = HEAD.replace("bandits:\n", models + "bandits:\n");
+
+        assertThat(load(head + MINIMAL.replace("policy: thompson", "policy: thompson\n    actions: [ctr-v12, ctr, ctr_vw]")).actions())
+                .containsExactly("ctr-v12", "ctr", "ctr_vw");
+        assertProblem(head + MINIMAL.replace("policy: thompson", "policy: thompson\n    actions: [ctr-v12, banner_a, ctr]"),
+                "f.yaml:31: bandits[0].actions: mixes models or model versions (ctr-v12, ctr) with other actions (banner_a); a bandit "
+                        + "splits /predict traffic only when all its actions are models or versions of them (<model>-v<n>): make them "
+                        + "all of one kind");
+        assertProblem(head + MINIMAL.replace("policy: thompson", "policy: thompson\n    actions: [ctr-v0, ctr]"),
+                "f.yaml:31: bandits[0].actions[0]: \"ctr-v0\" is version 0 of model ctr, the untrained model, which is never "
+                        + "published (pin a version /predict has reported as model_version, or name the model for its latest version)");
+        assertThat(load(HEAD + MINIMAL.replace("policy: thompson", "policy: thompson\n    actions: [ctr-v12, banner_a]")).actions())
+                .as("without a model ctr, ctr-v12 is an action like any other").containsExactly("ctr-v12", "banner_a");
+    }
+
+    @Test
     void aBanditNeedsAKnownPolicy() {
         assertProblem(minimal("    policy: thompson\n", ""), "f.yaml:20: bandits[0].policy: is missing "
                 + "(policies: epsilon_greedy, ucb1, thompson, lin_ucb, lin_ts, vw_cb)");

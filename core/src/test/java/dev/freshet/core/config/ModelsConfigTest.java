@@ -370,7 +370,25 @@ class ModelsConfigTest {
         assertProblem(YAML.replace("{path: ./data/models}", "{path: \"\"}"),
                 "f.yaml:36: model_store.path: \"\" is empty (give a directory, e.g. ./data)");
         assertProblem(YAML.replace("{path: ./data/models}", "{pth: ./data/models}"),
-                "f.yaml:36: model_store.pth: unknown key (allowed: path; did you mean path?)");
+                "f.yaml:36: model_store.pth: unknown key (allowed: path, keep_versions; did you mean path?)");
+    }
+
+    @Test
+    void theModelStoreKeepsACountOfVersions() {
+        assertThat(FreshetConfig.parse(YAML.replace("{path: ./data/models}", "{path: ./m, keep_versions: 3}"), "f.yaml").modelStore())
+                .isEqualTo(new ModelStoreConfig(Path.of("./m"), 3));
+        assertThat(FreshetConfig.parse(YAML, "f.yaml").modelStore().keepVersions()).isEqualTo(ModelStoreConfig.DEFAULT_KEEP_VERSIONS);
+        assertProblem(YAML.replace("{path: ./data/models}", "{keep_versions: 0}"),
+                "f.yaml:36: model_store.keep_versions: \"0\" is out of range (1 to 100000)");
+        assertProblem(YAML.replace("{path: ./data/models}", "{keep_versions: all}"),
+                "f.yaml:36: model_store.keep_versions: \"all\" is not an integer");
+    }
+
+    @Test
+    void aModelIsNotNamedLikeAVersionOfAnother() {
+        assertProblem(YAML.replace("model_store", CTR.replace("name: ctr", "name: ctr-v2") + "model_store"),
+                "f.yaml:36: models[1].name: \"ctr-v2\" is also the name of version 2 of model ctr (versions are named "
+                        + "<model>-v<n>, and a bandit's action may name one); rename it");
     }
 
     // ---- many problems, no cascades ----

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Trains one model from its examples topic, for as long as it runs.
@@ -50,7 +51,7 @@ public final class LearnerWorker implements AutoCloseable {
         this.model = b.model;
         ExampleLayout layout = ExampleLayout.of(b.model);
         this.validation = b.validation != null ? b.validation : defaultValidation(b.model.name());
-        ModelCheckpoints checkpoints = ModelCheckpoints.open(b.checkpointRoot, b.model.name());
+        ModelCheckpoints checkpoints = ModelCheckpoints.open(b.checkpointRoot, b.model.name(), b.keepVersions, b.pinned);
         OnlineLearner restoredOrNew = null;
         try {
             Optional<LearnerSnapshot> latest = checkpoints.latest();
@@ -213,6 +214,8 @@ public final class LearnerWorker implements AutoCloseable {
         private Duration publishInterval;
         private String freshetVersion = "unknown";
         private ProgressiveValidation validation;
+        private int keepVersions;
+        private Set<Long> pinned = Set.of();
         private final Map<String, Object> consumerOverrides = new HashMap<>();
 
         private Builder() {
@@ -231,6 +234,19 @@ public final class LearnerWorker implements AutoCloseable {
         /** The model store's root: checkpoints go to {@code <root>/<model>/}. */
         public Builder checkpoints(Path root) {
             this.checkpointRoot = Objects.requireNonNull(root, "checkpoints");
+            return this;
+        }
+
+        /**
+         * Keeps the latest {@code keep} published versions under {@code <root>/<model>/versions/}, and
+         * {@code pinned} ones besides; none by default.
+         */
+        public Builder keepVersions(int keep, Set<Long> pinned) {
+            if (keep < 0) {
+                throw new IllegalArgumentException("keep must not be negative: " + keep);
+            }
+            this.keepVersions = keep;
+            this.pinned = Set.copyOf(pinned);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.freshet.learners.stream;
 
+import dev.freshet.core.definition.ModelVersion;
 import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Provenance;
@@ -119,7 +120,7 @@ public final class TopicWorker implements AutoCloseable {
 
     /** The name of a version: {@code <name>-v<number>}. */
     public static String versionName(String name, long version) {
-        return name + "-v" + version;
+        return ModelVersion.name(name, version);
     }
 
     private void run() {
