@@ -36,6 +36,7 @@ final class JoinRun implements AutoCloseable {
     private final List<ExternalSorter> sorters = new ArrayList<>();
     private final List<ExternalSorter> results = new ArrayList<>();
     private final List<ArchivedFile> filesRead = new ArrayList<>();
+    private final ArchivePins pins;
     private JoinPlan plan;
     private SpineFile spine;
     private Schema schema;
@@ -49,6 +50,8 @@ final class JoinRun implements AutoCloseable {
         this.config = config;
         this.request = request;
         this.allocator = config.allocator();
+        this.pins = new ArchivePins(config.spillDirectory());
+        resources.add(pins); // closed last, after every scan of the files
     }
 
     /** Validates the request, then reads, sorts and joins; afterwards {@link #schema} and {@link #batches} are ready. */
@@ -73,10 +76,10 @@ final class JoinRun implements AutoCloseable {
         long budget = config.memoryBudget();
         ExternalSorter sortedSpine = sorter("the spine", budget / 4);
         List<JoinPlan.SourcePlan> sources = plan.sources();
-        List<ArchivedFile> firstFiles = sources.isEmpty() ? List.of() : config.archive().files(sources.get(0).source());
+        List<ArchivePins.Pinned> firstFiles = sources.isEmpty() ? List.of() : pins.pin(config.archive(), sources.get(0).source());
         // the first source, when its files are all sorted, needs no sort of its own: its reader thread
         // opens and reads them while this thread reads and sorts the spine
-        EventStream early = sources.isEmpty() || !firstFiles.stream().allMatch(ArchivedFile::sorted) ? null
+        EventStream early = sources.isEmpty() || !firstFiles.stream().allMatch(p -> p.listed().sorted()) ? null
                 : events(sources.get(0), firstFiles, null, false);
         try {
             readSpine(sortedSpine);
@@ -93,12 +96,12 @@ final class JoinRun implements AutoCloseable {
             ExternalSorter unsorted = sorter("the events of source '" + source.source().name() + "'", budget / 2);
             EventStream stream;
             if (i == 0 && early != null) {
-                long total = firstFiles.stream().mapToLong(ArchivedFile::rows).sum();
+                long total = firstFiles.stream().mapToLong(p -> p.listed().rows()).sum();
                 config.progress().phase("sorting events of " + source.source().name(), total);
                 config.progress().advance(total);
                 stream = early;
             } else {
-                stream = events(source, i == 0 ? firstFiles : config.archive().files(source.source()), unsorted, true);
+                stream = events(source, i == 0 ? firstFiles : pins.pin(config.archive(), source.source()), unsorted, true);
             }
             try (EventStream events = stream; RecordCursor sortedRows = sortedSpine.sorted()) {
                 config.progress().phase("joining " + source.source().name(), spineRows);
@@ -149,15 +152,16 @@ final class JoinRun implements AutoCloseable {
      * @param unsorted sorts the unsorted files (unused, may be null, when every file is sorted)
      * @param report   whether to report the phase and the files read to the progress
      */
-    private EventStream events(JoinPlan.SourcePlan source, List<ArchivedFile> files, ExternalSorter unsorted, boolean report) {
-        long total = files.stream().mapToLong(ArchivedFile::rows).sum();
+    private EventStream events(JoinPlan.SourcePlan source, List<ArchivePins.Pinned> pinned, ExternalSorter unsorted, boolean report) {
+        long total = pinned.stream().mapToLong(p -> p.listed().rows()).sum();
         if (report) {
             config.progress().phase("sorting events of " + source.source().name(), total);
         }
         List<EventStream> streams = new ArrayList<>();
         try {
-            for (ArchivedFile file : files) {
-                filesRead.add(file);
+            for (ArchivePins.Pinned p : pinned) {
+                filesRead.add(p.listed());
+                ArchivedFile file = p.read();
                 if (file.rows() == 0) {
                     // an empty partition: nothing to open (Arrow Dataset does not even write such files)
                     continue;
