@@ -1,5 +1,6 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.bandits.stream.OutcomeRows;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.definition.Durations;
@@ -39,6 +40,8 @@ import java.util.stream.Collectors;
         description = {"Archive the canonical events (freshet.events.<source>, read_committed) as Parquet under "
                 + "offline_store.path/events/<source>/date=YYYY-MM-DD/, committing files and offsets together every "
                 + "offline_store.flush_interval, and compacting date partitions into files sorted by entity and time.",
+                "With bandits, also their outcomes (freshet.outcomes.<bandit>: decisions with their rewards) under "
+                + "offline_store.path/events/outcomes.<bandit>/, for freshet evaluate-policy.",
                 "`freshet run` already does this; run it on its own where the pipeline runs elsewhere. Only one archiver "
                 + "may write an archive at a time (a second one fails with exit code 75).",
                 "Runs until Ctrl-C (then commits what it read); with --once it stops when it has caught up."})
@@ -66,6 +69,26 @@ public final class ArchiveCommand implements Callable<Integer> {
 
     private final StopSignal stop = new StopSignal();
 
+    /**
+     * A topic the archiver keeps: a source's events or a bandit's outcomes.
+     *
+     * @param label   how the status line names it ({@code clicks}, {@code homepage outcomes})
+     * @param topic   the topic read
+     * @param archive the archive's name and schema, whose manifest holds the topic's committed offsets
+     * @param noun    what one archived row is, for the status line
+     */
+    private record Archived(String label, String topic, Source archive, String noun) {
+    }
+
+    private static List<Archived> archived(FreshetConfig loaded) {
+        List<Archived> out = new ArrayList<>();
+        for (Source s : loaded.definitions().sources()) {
+            out.add(new Archived(s.name(), EventArchive.topic(s), s, "event"));
+        }
+        loaded.bandits().forEach(b -> out.add(new Archived(b.name() + " outcomes", b.outcomesTopic(), OutcomeRows.source(b), "outcome")));
+        return List.copyOf(out);
+    }
+
     @Override
     public Integer call() {
         int code = Failures.guard(spec, this::archive);
@@ -86,7 +109,8 @@ public final class ArchiveCommand implements Callable<Integer> {
         BootstrapProbe.requireListening(bootstrap, BootstrapProbe.DEFAULT_TIMEOUT, kafka.isEmbedded()
                 ? "is `freshet run` running? Without kafka.bootstrap_servers, freshet archive reads from the embedded broker it starts"
                 : "check kafka.bootstrap_servers in " + config.displayName());
-        String topics = loaded.definitions().sources().stream().map(EventArchive::topic).collect(Collectors.joining(", "));
+        List<Archived> archived = archived(loaded);
+        String topics = archived.stream().map(Archived::topic).collect(Collectors.joining(", "));
         out.println("Archiving " + topics + " from " + bootstrap + " as Parquet under " + loaded.offlineStore().path().toAbsolutePath()
                 + " (committed every " + Durations.format(loaded.offlineStore().flushInterval()) + ")");
         out.flush();
@@ -94,26 +118,28 @@ public final class ArchiveCommand implements Callable<Integer> {
             stop.installHook(out);
         }
         try (BufferAllocator allocator = new RootAllocator();
-             Archiver archiver = Archiver.settings().bootstrapServers(bootstrap).definitions(loaded.definitions())
+             Archiver archiver = BanditArchives.addTo(Archiver.settings(), loaded).bootstrapServers(bootstrap).definitions(loaded.definitions())
                      .root(loaded.offlineStore().path()).flushInterval(loaded.offlineStore().flushInterval())
                      .allocator(allocator).start()) {
             if (once) {
-                catchUp(archiver, loaded, bootstrap, out);
+                catchUp(archiver, loaded, archived, bootstrap, out);
             } else {
                 watch(archiver, loaded, out);
             }
         }
-        out.println(once ? "Archive up to date: " + status(loaded) : "Stopped. " + status(loaded));
+        out.println((once ? "Archive up to date: " : "Stopped. ") + status(loaded, archived));
         out.flush();
         return 0;
     }
 
     /**
-     * Archives up to the end the events topics have now (their last stable offsets, as a read_committed
-     * consumer sees them), then compacts.
+     * Archives up to the end the topics have now (their last stable offsets, as a read_committed
+     * consumer sees them), then compacts. A topic that does not exist yet has nothing to archive: it is
+     * named and left out (the archiver reads it from the beginning once it exists).
      */
-    private void catchUp(Archiver archiver, FreshetConfig loaded, String bootstrap, PrintWriter out) throws InterruptedException {
-        Map<TopicPartition, Long> ends = endOffsets(bootstrap, loaded);
+    private void catchUp(Archiver archiver, FreshetConfig loaded, List<Archived> archived, String bootstrap, PrintWriter out)
+            throws InterruptedException {
+        Map<TopicPartition, Long> ends = endOffsets(bootstrap, loaded, archived, out);
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
         out.println("Catching up to " + Counts.grouped(total) + " offsets over " + Counts.plural(ends.size(), "partition") + " ...");
         out.flush();
@@ -122,7 +148,7 @@ public final class ArchiveCommand implements Callable<Integer> {
         while (true) {
             failed(archiver);
             archiver.flush();
-            long now = behind(ends, loaded);
+            long now = behind(ends, loaded, archived);
             if (now == 0) {
                 break;
             }
@@ -140,12 +166,13 @@ public final class ArchiveCommand implements Callable<Integer> {
     }
 
     /** Offsets still to archive: how far each partition's committed offset is behind its end. */
-    private static long behind(Map<TopicPartition, Long> ends, FreshetConfig loaded) {
+    private static long behind(Map<TopicPartition, Long> ends, FreshetConfig loaded, List<Archived> archived) {
         long behind = 0;
-        for (Source source : loaded.definitions().sources()) {
-            Map<Integer, Long> committed = EventArchive.offsets(loaded.offlineStore().path(), source);
+        for (Archived a : archived) {
+            // the archiver commits each topic's next offsets to the manifest of the archive it writes, by partition
+            Map<Integer, Long> committed = EventArchive.offsets(loaded.offlineStore().path(), a.archive());
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                if (end.getKey().topic().equals(EventArchive.topic(source))) {
+                if (end.getKey().topic().equals(a.topic())) {
                     behind += Math.max(0, end.getValue() - committed.getOrDefault(end.getKey().partition(), 0L));
                 }
             }
@@ -153,19 +180,26 @@ public final class ArchiveCommand implements Callable<Integer> {
         return behind;
     }
 
-    private static Map<TopicPartition, Long> endOffsets(String bootstrap, FreshetConfig loaded) {
+    /** The end offset of each partition of the topics that exist; the others are named on {@code out}. */
+    private static Map<TopicPartition, Long> endOffsets(String bootstrap, FreshetConfig loaded, List<Archived> archived, PrintWriter out) {
         Map<String, Object> settings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, loaded.project() + "-archive-once");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (Source source : loaded.definitions().sources()) {
-                for (PartitionInfo p : consumer.partitionsFor(EventArchive.topic(source), Duration.ofSeconds(10))) {
+            for (Archived a : archived) {
+                // an unknown topic is an empty list, not an error (older clients answered null)
+                List<PartitionInfo> infos = consumer.partitionsFor(a.topic(), Duration.ofSeconds(10));
+                if (infos == null || infos.isEmpty()) {
+                    out.println(a.topic() + " does not exist yet: nothing to archive from it");
+                    continue;
+                }
+                for (PartitionInfo p : infos) {
                     partitions.add(new TopicPartition(p.topic(), p.partition()));
                 }
             }
-            return consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            return partitions.isEmpty() ? Map.of() : consumer.endOffsets(partitions, Duration.ofSeconds(10));
         }
     }
 
@@ -198,10 +232,10 @@ public final class ArchiveCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String status(FreshetConfig loaded) {
-        return loaded.definitions().sources().stream()
-                .map((Source s) -> s.name() + ": " + Counts.plural(EventArchive.rows(loaded.offlineStore().path(), s), "event")
-                        + " in " + Counts.plural(EventArchive.files(loaded.offlineStore().path(), s).size(), "file"))
+    private static String status(FreshetConfig loaded, List<Archived> archived) {
+        return archived.stream()
+                .map(a -> a.label() + ": " + Counts.plural(EventArchive.rows(loaded.offlineStore().path(), a.archive()), a.noun())
+                        + " in " + Counts.plural(EventArchive.files(loaded.offlineStore().path(), a.archive()).size(), "file"))
                 .collect(Collectors.joining("; "));
     }
 }

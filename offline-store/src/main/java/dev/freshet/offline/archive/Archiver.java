@@ -63,6 +63,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the archiver ({@link #failure()}), naming its topic, partition and offset: the events topic holds
  * only validated events, so it is a bug upstream, and skipping it would lose an event silently. A
  * compaction that fails otherwise is logged and not tried again until restart; archiving goes on.
+ * A topic that does not exist yet is looked for again every second, and read from its beginning
+ * once it exists; until then the others are archived (or, with none, the archiver waits).
  *
  * <p>Accessors are thread-safe; {@link #close()} is idempotent.
  */
@@ -186,7 +188,8 @@ public final class Archiver implements AutoCloseable {
 
     private void step() {
         discoverPartitions();
-        ConsumerRecords<byte[], byte[]> records = retrying("polling " + byTopic.keySet(), () -> consumer.poll(POLL));
+        ConsumerRecords<byte[], byte[]> records = assigned.isEmpty() ? idle()
+                : retrying("polling " + byTopic.keySet(), () -> consumer.poll(POLL));
         for (ConsumerRecord<byte[], byte[]> r : records) {
             SourceBuffer b = byTopic.get(r.topic());
             if (b.add(r)) {
@@ -216,6 +219,20 @@ public final class Archiver implements AutoCloseable {
         taken.forEach(p -> p.done.complete(null));
         taken.clear();
         updateLag();
+    }
+
+    /**
+     * Waits a poll's time without polling, while none of the topics exists: a consumer with no partitions
+     * assigned refuses to poll, and the archiver waits for the topics instead of failing.
+     */
+    private ConsumerRecords<byte[], byte[]> idle() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the topics " + byTopic.keySet() + " to exist", e);
+        }
+        return ConsumerRecords.empty();
     }
 
     private void commitAll() {

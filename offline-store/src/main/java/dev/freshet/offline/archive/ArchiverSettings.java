@@ -159,7 +159,8 @@ public final class ArchiverSettings {
      * Opens each source's archive (deleting what an interrupted commit left) and starts consuming on its own thread.
      *
      * @throws IllegalStateException    when a required setting is missing
-     * @throws IllegalArgumentException when a source is not one of the definitions
+     * @throws IllegalArgumentException when a source is not one of the definitions, or a stream has a source's name
+     *                                  or a topic already archived
      * @throws TransientException       when another archiver has a source's archive open
      * @throws dev.freshet.core.error.CorruptDataException when a manifest cannot be read
      */
@@ -179,9 +180,17 @@ public final class ArchiverSettings {
                         + definitions.sources().stream().map(Source::name).toList());
             }
         }
+        // the archiver keeps one buffer per topic: a second reader of a topic would silently replace the first
+        Map<String, String> readers = new HashMap<>();
+        archived.forEach(s -> readers.put(EventArchive.topic(s), "source '" + s.name() + "'"));
         for (ArchivedStream x : streams) {
             if (definitions.source(x.source().name()).isPresent()) {
                 throw new IllegalArgumentException("stream '" + x.source().name() + "' has the name of a source; archives would mix");
+            }
+            String reader = readers.putIfAbsent(x.topic(), "stream '" + x.source().name() + "'");
+            if (reader != null) {
+                throw new IllegalArgumentException("stream '" + x.source().name() + "' reads " + x.topic() + ", which " + reader
+                        + " is archived from; each topic is archived once, so give the stream a topic of its own");
             }
         }
         List<SourceArchive> archives = new ArrayList<>();

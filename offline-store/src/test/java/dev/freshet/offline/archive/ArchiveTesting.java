@@ -2,7 +2,11 @@ package dev.freshet.offline.archive;
 
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.Field;
+import dev.freshet.core.definition.FieldType;
+import dev.freshet.core.definition.Schema;
 import dev.freshet.core.definition.Source;
+import dev.freshet.core.definition.SourceFormat;
 import dev.freshet.core.event.Event;
 import dev.freshet.core.event.EventJson;
 import dev.freshet.core.testing.ExampleYaml;
@@ -18,7 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,15 +39,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the archive tests share: definitions with a named clicks source, producing canonical events, reading the archive back. */
+/**
+ * What the archive tests share: definitions with a named clicks source, a stream of ratings archived beside it,
+ * producing canonical events and ratings, reading the archive back.
+ */
 final class ArchiveTesting {
 
     /** 2023-11-14T00:00:00Z: events start here and span a few UTC days. */
@@ -63,7 +75,10 @@ final class ArchiveTesting {
     }
 
     static String createTopic(String bootstrap, Source source, int partitions) {
-        String topic = EventArchive.topic(source);
+        return createTopic(bootstrap, EventArchive.topic(source), partitions);
+    }
+
+    static String createTopic(String bootstrap, String topic, int partitions) {
         try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
             admin.ensure(List.of(new TopicSpec(topic, partitions, OptionalInt.of(1), Map.of(), "events")));
         }
@@ -93,6 +108,29 @@ final class ArchiveTesting {
         return out;
     }
 
+    /**
+     * A stream of ratings archived under {@code name}, read from {@code ratings.<name>}: not a source of the
+     * definitions, unkeyed, each record a JSON object of the schema ({@link #ratings(ArchivedStream, int, long, long, long)}).
+     */
+    static ArchivedStream ratingsStream(String name) {
+        Source source = new Source(name, "ratings." + name, SourceFormat.JSON, "ts", Schema.of(new Field("rating_id", FieldType.STRING),
+                new Field("user_id", FieldType.STRING), new Field("stars", FieldType.LONG), new Field("ts", FieldType.TIMESTAMP)));
+        EventJson json = EventJson.of(source, null);
+        return new ArchivedStream(source, source.topic(), json::decode);
+    }
+
+    /** Random ratings of a stream from {@link #ratingsStream}, with times from {@code from} over {@code span} ms. */
+    static List<Event> ratings(ArchivedStream stream, int n, long seed, long from, long span) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long ts = from + random.nextLong(span);
+            out.add(Event.builder(stream.source().schema()).key("").timestamp(ts).set("rating_id", "r" + seed + "-" + i)
+                    .set("user_id", "u" + random.nextInt(40)).set("stars", (long) random.nextInt(1, 6)).set("ts", ts).build());
+        }
+        return out;
+    }
+
     /** Where a produced event landed. */
     record Coordinates(int partition, long offset) {
     }
@@ -104,12 +142,22 @@ final class ArchiveTesting {
      */
     static Map<Coordinates, Event> send(KafkaProducer<byte[], byte[]> producer, Definitions defs, Source source, List<Event> events,
                                        boolean commit) {
-        EventJson json = EventJson.of(defs, source);
-        String topic = EventArchive.topic(source);
+        return send(producer, EventArchive.topic(source), EventJson.of(defs, source), events, commit);
+    }
+
+    /** Sends ratings to a stream's topic in one transaction; see {@link #send(KafkaProducer, Definitions, Source, List, boolean)}. */
+    static Map<Coordinates, Event> send(KafkaProducer<byte[], byte[]> producer, ArchivedStream stream, List<Event> events, boolean commit) {
+        return send(producer, stream.topic(), EventJson.of(stream.source(), null), events, commit);
+    }
+
+    private static Map<Coordinates, Event> send(KafkaProducer<byte[], byte[]> producer, String topic, EventJson json, List<Event> events,
+                                               boolean commit) {
         producer.beginTransaction();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (Event e : events) {
-            sent.add(producer.send(new ProducerRecord<>(topic, e.key().value().getBytes(StandardCharsets.UTF_8), json.encode(e))));
+            // a rating, unkeyed, goes by its id, as outcomes go by their decision's
+            String key = json.keyField().isPresent() ? e.key().value() : String.valueOf(e.get(0));
+            sent.add(producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.encode(e))));
         }
         producer.flush();
         if (!commit) {
@@ -131,9 +179,18 @@ final class ArchiveTesting {
 
     /** Every archived row by its coordinates, failing on a duplicate; also checks each file's date partition and stats. */
     static Map<Coordinates, Event> readBack(BufferAllocator allocator, Path root, Definitions defs, Source source) {
+        return readBack(allocator, root, source, EventJson.of(defs, source).keyField().orElse(null));
+    }
+
+    /** The rows of an archived stream, unkeyed; see {@link #readBack(BufferAllocator, Path, Definitions, Source)}. */
+    static Map<Coordinates, Event> readBack(BufferAllocator allocator, Path root, ArchivedStream stream) {
+        return readBack(allocator, root, stream.source(), null);
+    }
+
+    private static Map<Coordinates, Event> readBack(BufferAllocator allocator, Path root, Source source, String keyField) {
         Map<Coordinates, Event> out = new HashMap<>();
         ArchiveSchema layout = ArchiveSchema.of(source);
-        EventColumns columns = new EventColumns(layout, EventJson.of(defs, source).keyField().orElse(null));
+        EventColumns columns = new EventColumns(layout, keyField);
         for (ArchivedFile f : EventArchive.files(root, source)) {
             assertThat(f.path()).isAbsolute().exists();
             String date = f.path().getParent().getFileName().toString();
@@ -175,6 +232,16 @@ final class ArchiveTesting {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(2)).as("distinct coordinates").isEqualTo(rs.getLong(1));
             return rs.getLong(1);
+        }
+    }
+
+    /** Parquet files the manifest does not list, and staging leftovers, in a source's (or stream's) directory. */
+    static List<Path> leftovers(Path root, Source source) throws IOException {
+        Path dir = EventArchive.directory(root, source);
+        Set<Path> listed = EventArchive.files(root, source).stream().map(ArchivedFile::path).collect(Collectors.toSet());
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> !p.equals(dir)).filter(p -> p.getFileName().toString().startsWith(".tmp-")
+                    || (p.toString().endsWith(".parquet") && !listed.contains(p))).toList();
         }
     }
 

@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static dev.freshet.offline.archive.ArchiveTesting.DAY;
 import static dev.freshet.offline.archive.ArchiveTesting.DAY0;
@@ -279,12 +278,7 @@ class ArchiverTest {
 
     /** Parquet files the manifest does not list, and staging leftovers, in a source's directory. */
     private List<Path> leftovers(Source source) throws java.io.IOException {
-        Path dir = EventArchive.directory(root, source);
-        Set<Path> listed = EventArchive.files(root, source).stream().map(ArchivedFile::path).collect(Collectors.toSet());
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> !p.equals(dir)).filter(p -> p.getFileName().toString().startsWith(".tmp-")
-                    || (p.toString().endsWith(".parquet") && !listed.contains(p))).toList();
-        }
+        return ArchiveTesting.leftovers(root, source);
     }
 
     /** What a test's crash point throws: an Error, so that no cleanup meant for ordinary failures runs, as in a real crash. */
