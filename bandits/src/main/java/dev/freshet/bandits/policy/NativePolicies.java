@@ -9,8 +9,16 @@ import dev.freshet.learners.LearnerSnapshot;
 import dev.freshet.learners.Provenance;
 import dev.freshet.learners.Provenances;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Freshet's own bandit policies, in pure Java: {@code epsilon_greedy}, {@code ucb1} and {@code thompson}
@@ -22,6 +30,8 @@ import java.util.Map;
  * decisions; hashing uses fixed seeds. Every distribution is floored by {@code min_probability}.
  */
 public final class NativePolicies {
+
+    private static final Logger log = LoggerFactory.getLogger(NativePolicies.class);
 
     private NativePolicies() {
     }
@@ -45,8 +55,8 @@ public final class NativePolicies {
     /**
      * A policy in the state of a snapshot taken by the same policy with the same options over the same layout.
      *
-     * @throws IllegalArgumentException when the snapshot's provenance names another policy, other options
-     *                                  ({@link #describe}), inputs or interactions; the message says which
+     * @throws IllegalArgumentException when the snapshot's provenance names another policy, other
+     *                                  {@link #LEARNT_OPTIONS}, inputs or interactions; the message says which
      * @throws CorruptDataException     when the state cannot be decoded
      */
     public static Policy restore(LearnerSnapshot snapshot, BanditDefinition bandit, ExampleLayout layout) {
@@ -59,7 +69,7 @@ public final class NativePolicies {
     /**
      * The bandit's options as its provenance records them: the options its policy reads, in YAML names,
      * e.g. {@code "alpha=1.0 lambda=1.0 form=per_action hash_buckets=16 min_probability=0.0"}. A checkpoint
-     * is restored only into a bandit with the same description.
+     * is restored only into a bandit with the same {@link #LEARNT_OPTIONS}; the others may differ.
      */
     public static String describe(BanditDefinition bandit) {
         BanditOptions o = bandit.options();
@@ -84,6 +94,40 @@ public final class NativePolicies {
                 Provenances.interactionsOf(layout), 0, 0, Map.of(), 0, freshetVersion);
     }
 
+    /**
+     * The options that shape what a policy learns (its prior, its features, its statistics); the others
+     * (epsilon, alpha, v, samples, min_probability) only shape how it explores from what it has learnt,
+     * so a checkpoint survives their change.
+     */
+    static final Set<String> LEARNT_OPTIONS = Set.of("lambda", "form", "hash_buckets", "thompson");
+
+    /** {@code key=value} pairs of a {@link #describe} text, in order. */
+    private static Map<String, String> options(String description) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : description.trim().split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    /** The options that differ between two descriptions, as {@code key old -> new}, restricted to {@code keys} or not. */
+    private static List<String> differences(String before, String now, boolean learnt) {
+        Map<String, String> old = options(before);
+        Map<String, String> current = options(now);
+        List<String> out = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>(old.keySet());
+        keys.addAll(current.keySet());
+        for (String key : keys) {
+            if (LEARNT_OPTIONS.contains(key) == learnt && !Objects.equals(old.get(key), current.get(key))) {
+                out.add(key + " " + old.getOrDefault(key, "(none)") + " -> " + current.getOrDefault(key, "(none)"));
+            }
+        }
+        return out;
+    }
+
     private static void requireCompatible(Provenance p, BanditDefinition bandit, ExampleLayout layout) {
         String advice = ": delete the checkpoint to start again, or restore the old configuration";
         String what = "the checkpoint of bandit " + p.model();
@@ -93,9 +137,16 @@ public final class NativePolicies {
                     + policy + advice);
         }
         String options = describe(bandit);
-        if (!p.options().equals(options)) {
+        List<String> learnt = differences(p.options(), options, true);
+        if (!learnt.isEmpty()) {
             throw new IllegalArgumentException(what + " was learnt with options " + p.options() + " but the bandit is configured with "
-                    + options + advice);
+                    + options + " (" + String.join(", ", learnt) + "; " + String.join(", ", LEARNT_OPTIONS.stream().sorted().toList())
+                    + " shape what a policy learns, the other options may change freely)" + advice);
+        }
+        List<String> exploration = differences(p.options(), options, false);
+        if (!exploration.isEmpty()) {
+            log.info("bandit {}: exploration options changed since the checkpoint ({}); the learnt state is kept", bandit.name(),
+                    String.join(", ", exploration));
         }
         List<String> inputs = Provenances.inputsOf(layout);
         if (!p.inputs().equals(inputs)) {

@@ -111,13 +111,16 @@ class PolicyContractTest {
             play(policy, 20, 1);
             LearnerSnapshot snapshot = policy.snapshot(NativePolicies.provenance(bandit, policy.layout(), "test"));
             BanditOptions o = bandit.options();
-            BanditOptions other = new BanditOptions(o.epsilon() / 2, o.alpha() + 1, o.lambda() * 2, o.v() * 2,
+            BanditOptions learnt = new BanditOptions(o.epsilon(), o.alpha(), o.lambda() * 2, o.v(),
                     o.thompson().equals(BanditOptions.BERNOULLI) ? BanditOptions.GAUSSIAN : BanditOptions.BERNOULLI,
                     o.form().equals(BanditOptions.SHARED) ? BanditOptions.PER_ACTION : BanditOptions.SHARED, o.hashBuckets() * 2,
-                    o.minProbability() / 2, o.samples() * 2, o.seed(), "");
-            BanditDefinition changed = Fixtures.bandit(bandit.policy(), other, bandit.actions(), 3);
-            assertThatThrownBy(() -> NativePolicies.restore(snapshot, changed, policy.layout()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("options");
+                    o.minProbability(), o.samples(), o.seed(), "");
+            BanditDefinition changed = Fixtures.bandit(bandit.policy(), learnt, bandit.actions(), 3);
+            if (!NativePolicies.describe(changed).equals(NativePolicies.describe(bandit))) { // the multi-armed ucb1 and epsilon_greedy have none
+                assertThatThrownBy(() -> NativePolicies.restore(snapshot, changed, policy.layout()))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("options")
+                        .hasMessageContaining("shape what a policy learns, the other options may change freely");
+            }
             BanditDefinition otherPolicy = Fixtures.bandit(bandit.policy() == dev.freshet.core.definition.PolicyKind.UCB1
                     ? dev.freshet.core.definition.PolicyKind.EPSILON_GREEDY : dev.freshet.core.definition.PolicyKind.UCB1, o,
                     bandit.actions(), 3);
@@ -126,6 +129,26 @@ class PolicyContractTest {
             BanditDefinition fewer = Fixtures.bandit(bandit.policy(), o, bandit.actions(), 2);
             assertThatThrownBy(() -> NativePolicies.restore(snapshot, fewer, Policies.layout(fewer)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inputs");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void explorationOptionsMayChangeWithoutLosingWhatWasLearnt(String label, BanditDefinition bandit) {
+        try (Policy policy = Fixtures.create(bandit)) {
+            play(policy, 40, 1);
+            LearnerSnapshot snapshot = policy.snapshot(NativePolicies.provenance(bandit, policy.layout(), "test"));
+            BanditOptions o = bandit.options();
+            BanditOptions explore = new BanditOptions(o.epsilon() / 2, o.alpha() + 1, o.lambda(), o.v() * 2, o.thompson(), o.form(),
+                    o.hashBuckets(), 0.01, o.samples() * 2, o.seed() + 1, "");
+            BanditDefinition changed = Fixtures.bandit(bandit.policy(), explore, bandit.actions(), 3);
+            assertThat(NativePolicies.describe(changed)).isNotEqualTo(NativePolicies.describe(bandit));
+
+            try (Policy restored = NativePolicies.restore(snapshot, changed, policy.layout())) {
+                assertThat(restored.outcomesLearnt()).isEqualTo(40);
+                // the same learnt state, written under the new options
+                assertThat(restored.snapshot(snapshot.provenance()).state()).isEqualTo(snapshot.state());
+            }
         }
     }
 
