@@ -68,7 +68,7 @@ final class TileFixtures {
 
     /** The test definitions with the given store. */
     FreshetConfig config(OnlineStoreConfig store) {
-        return new FreshetConfig(base.project(), base.kafka(), base.streams(), store, base.offlineStore(), base.api(), base.definitions());
+        return base.withOnlineStore(store);
     }
 
     Definitions definitions() {

@@ -125,8 +125,7 @@ final class ApiFixture implements AutoCloseable {
 
     /** The configuration with another api.port; 0, which freshet.yaml does not allow, is any free port to the server. */
     static FreshetConfig onPort(FreshetConfig c, int port) {
-        return new FreshetConfig(c.project(), c.kafka(), c.streams(), c.onlineStore(), c.offlineStore(), c.api().withPort(port),
-                c.definitions());
+        return c.withApi(c.api().withPort(port));
     }
 
     /** Aggregates events (JSON objects of source clicks) into every view's tiles and writes the tiles they touched. */

@@ -1,12 +1,6 @@
 package dev.freshet.bandits.stream;
 
-import dev.freshet.core.config.ApiConfig;
 import dev.freshet.core.config.FreshetConfig;
-import dev.freshet.core.config.KafkaConfig;
-import dev.freshet.core.config.ModelStoreConfig;
-import dev.freshet.core.config.OfflineStoreConfig;
-import dev.freshet.core.config.OnlineStoreConfig;
-import dev.freshet.core.config.StreamsConfig;
 import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.BanditOptions;
 import dev.freshet.core.definition.Definitions;
@@ -78,8 +72,7 @@ class RewardJoinTest {
     }
 
     static FreshetConfig config(BanditDefinition... bandits) {
-        return new FreshetConfig("deciding", KafkaConfig.defaults(), StreamsConfig.defaults(), OnlineStoreConfig.defaults(),
-                OfflineStoreConfig.defaults(), ApiConfig.defaults(), DEFINITIONS, List.of(), ModelStoreConfig.defaults(), List.of(bandits));
+        return FreshetConfig.of("deciding", DEFINITIONS).withBandits(List.of(bandits));
     }
 
     private void start(BanditDefinition... bandits) {

@@ -111,8 +111,7 @@ public final class DecisionHttpBenchmark {
 
         Path dir = Files.createTempDirectory("freshet-bench-decide-");
         FreshetConfig parsed = FreshetConfig.parse(yaml(dir), dir.resolve("freshet.yaml").toString());
-        FreshetConfig config = new FreshetConfig(parsed.project(), parsed.kafka(), parsed.streams(), parsed.onlineStore(),
-                parsed.offlineStore(), parsed.api().withPort(0), parsed.definitions(), parsed.models(), parsed.modelStore(), parsed.bandits());
+        FreshetConfig config = parsed.withApi(parsed.api().withPort(0));
         SplittableRandom random = new SplittableRandom(42);
         List<Row> rows = new ArrayList<>();
         CountingLog log = new CountingLog();

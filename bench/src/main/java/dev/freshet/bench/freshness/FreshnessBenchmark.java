@@ -90,11 +90,10 @@ public final class FreshnessBenchmark {
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
             String bootstrap = broker.bootstrapServers();
             FreshetConfig example = FreshetConfig.load(EXAMPLE);
-            FreshetConfig config = new FreshetConfig(example.project(),
-                    new KafkaConfig(bootstrap, example.kafka().embedded(), example.kafka().partitions(), 1),
-                    (commitInterval == null ? example.streams() : example.streams().withCommitInterval(commitInterval))
-                            .withStateDir(dir.resolve("streams")), new OnlineStoreConfig.RocksDb(dir.resolve("online")),
-                    example.offlineStore(), example.api().withPort(0), example.definitions());
+            FreshetConfig config = example.withKafka(new KafkaConfig(bootstrap, example.kafka().embedded(), example.kafka().partitions(), 1))
+                    .withStreams((commitInterval == null ? example.streams() : example.streams().withCommitInterval(commitInterval))
+                            .withStateDir(dir.resolve("streams")))
+                    .withOnlineStore(new OnlineStoreConfig.RocksDb(dir.resolve("online"))).withApi(example.api().withPort(0));
             FeatureView view = config.definitions().featureView(VIEW).orElseThrow();
             String source = config.definitions().sourceOf(view).name();
             String topic = config.definitions().sourceOf(view).topic();

@@ -99,8 +99,7 @@ public final class LookupHttpBenchmark {
             for (String backend : backends) {
                 String settings = backend.equals("redis") ? LookupData.redis(redis) : LookupData.rocksDb(dir.resolve("online"));
                 FreshetConfig example = LookupData.exampleConfig(settings);
-                FreshetConfig config = new FreshetConfig(example.project(), example.kafka(), example.streams(), example.onlineStore(),
-                        example.offlineStore(), example.api().withPort(0), example.definitions());
+                FreshetConfig config = example.withApi(example.api().withPort(0));
                 OnlineStore store = OnlineStore.open(config);
                 try {
                     long start = System.nanoTime();

@@ -42,17 +42,13 @@ public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig str
         bandits = List.copyOf(bandits);
     }
 
-    /** A configuration without bandits. */
-    public FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
-                         OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions,
-                         List<ModelDefinition> models, ModelStoreConfig modelStore) {
-        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, models, modelStore, List.of());
-    }
-
-    /** A configuration without models. */
-    public FreshetConfig(String project, KafkaConfig kafka, StreamsConfig streams, OnlineStoreConfig onlineStore,
-                         OfflineStoreConfig offlineStore, ApiConfig api, Definitions definitions) {
-        this(project, kafka, streams, onlineStore, offlineStore, api, definitions, List.of(), ModelStoreConfig.defaults(), List.of());
+    /**
+     * A configuration of definitions and every other part at its defaults (no models, no bandits);
+     * the {@code with...} methods change one part each, keeping the others.
+     */
+    public static FreshetConfig of(String project, Definitions definitions) {
+        return new FreshetConfig(project, KafkaConfig.defaults(), StreamsConfig.defaults(), OnlineStoreConfig.defaults(),
+                OfflineStoreConfig.defaults(), ApiConfig.defaults(), definitions, List.of(), ModelStoreConfig.defaults(), List.of());
     }
 
     /** The model of that name. */
@@ -78,6 +74,21 @@ public record FreshetConfig(String project, KafkaConfig kafka, StreamsConfig str
     /** The same configuration with other Kafka settings (tests point it at their own broker). */
     public FreshetConfig withKafka(KafkaConfig other) {
         return new FreshetConfig(project, other, streams, onlineStore, offlineStore, api, definitions, models, modelStore, bandits);
+    }
+
+    /** The same configuration with another online store. */
+    public FreshetConfig withOnlineStore(OnlineStoreConfig other) {
+        return new FreshetConfig(project, kafka, streams, other, offlineStore, api, definitions, models, modelStore, bandits);
+    }
+
+    /** The same configuration with another offline store. */
+    public FreshetConfig withOfflineStore(OfflineStoreConfig other) {
+        return new FreshetConfig(project, kafka, streams, onlineStore, other, api, definitions, models, modelStore, bandits);
+    }
+
+    /** The same configuration with other API settings. */
+    public FreshetConfig withApi(ApiConfig other) {
+        return new FreshetConfig(project, kafka, streams, onlineStore, offlineStore, other, definitions, models, modelStore, bandits);
     }
 
     /** The same configuration with other streaming settings. */

@@ -48,7 +48,7 @@ final class ExampleConfig {
             new OnlineStoreConfig.RocksDb(Path.of("./data/online")),
             new OfflineStoreConfig(Path.of("./data/offline")),
             new ApiConfig(8080),
-            Definitions.of(List.of(USER), List.of(CLICKS), List.of(USER_ACTIVITY)));
+            Definitions.of(List.of(USER), List.of(CLICKS), List.of(USER_ACTIVITY)), List.of(), ModelStoreConfig.defaults(), List.of());
 
     private ExampleConfig() {
     }

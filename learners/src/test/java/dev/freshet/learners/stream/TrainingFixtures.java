@@ -1,12 +1,7 @@
 package dev.freshet.learners.stream;
 
-import dev.freshet.core.config.ApiConfig;
 import dev.freshet.core.config.FreshetConfig;
-import dev.freshet.core.config.KafkaConfig;
 import dev.freshet.core.config.ModelStoreConfig;
-import dev.freshet.core.config.OfflineStoreConfig;
-import dev.freshet.core.config.OnlineStoreConfig;
-import dev.freshet.core.config.StreamsConfig;
 import dev.freshet.core.definition.AggregationFunction;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Entity;
@@ -15,7 +10,6 @@ import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Field;
 import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.definition.LabelSpec;
-import dev.freshet.core.definition.LearnerKind;
 import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.Schema;
@@ -70,8 +64,7 @@ final class TrainingFixtures {
     }
 
     static FreshetConfig config(Path modelStore, ModelDefinition... models) {
-        return new FreshetConfig("shop", KafkaConfig.defaults(), StreamsConfig.defaults(), OnlineStoreConfig.defaults(),
-                OfflineStoreConfig.defaults(), ApiConfig.defaults(), DEFINITIONS, List.of(models), new ModelStoreConfig(modelStore));
+        return FreshetConfig.of("shop", DEFINITIONS).withModels(List.of(models), new ModelStoreConfig(modelStore));
     }
 
     static LoggedPrediction prediction(String id, long ts, String item, int hour, long clicks, double spend, String lastItem) {
