@@ -80,6 +80,17 @@ class ModelRoutingIntegrationTest {
                 flightPort, apiPort, dir.resolve("models")) + moreBandits;
     }
 
+    private static KafkaProducer<byte[], byte[]> producer(int kafkaPort) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static HttpResponse<String> predict(String url, String model, String item) throws Exception {
+        return OnlineLookup.post(url + "/predict", "{\"model\": \"" + model + "\", \"entities\": {\"user_id\": \"u1\"}, "
+                + "\"context\": {\"item_id\": \"" + item + "\"}}");
+    }
+
     @Test
     void aBanditOfModelsRoutesPredictionsAndIsRewardedByTheirLabels() throws Exception {
         int kafkaPort = Examples.freePort();
@@ -87,16 +98,13 @@ class ModelRoutingIntegrationTest {
         int flightPort = Examples.freePort();
         String config = Examples.write(dir, "freshet.yaml", yaml(dir, kafkaPort, apiPort, flightPort, ""));
         String url = "http://127.0.0.1:" + apiPort;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
         try (BackgroundRun run = BackgroundRun.start("--config", config, "--status-interval", "200ms");
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+             KafkaProducer<byte[], byte[]> producer = producer(kafkaPort)) {
             run.awaitRunning(Duration.ofSeconds(90));
             Set<String> served = new HashSet<>();
             Pattern fields = Pattern.compile("\"prediction_id\":\"([0-9a-f]+)\".*\"model\":\"(ctr_\\w+)\",\"probability\":([0-9.Ee-]+)");
             for (int i = 0; i < 40; i++) {
-                HttpResponse<String> r = OnlineLookup.post(url + "/predict",
-                        "{\"model\": \"ctr\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"i" + (i % 2) + "\"}}");
+                HttpResponse<String> r = predict(url, "ctr", "i" + (i % 2));
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 Matcher m = fields.matcher(r.body());
                 assertThat(m.find()).as(r.body()).isTrue();
@@ -142,10 +150,8 @@ class ModelRoutingIntegrationTest {
                 """.formatted(version);
         String config = Examples.write(dir, "freshet.yaml", yaml(dir, kafkaPort, apiPort, flightPort, rollout));
         String url = "http://127.0.0.1:" + apiPort;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
         try (BackgroundRun run = BackgroundRun.start("--config", config, "--status-interval", "200ms");
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+             KafkaProducer<byte[], byte[]> producer = producer(kafkaPort)) {
             run.awaitRunning(Duration.ofSeconds(90));
             Set<String> served = new HashSet<>();
             Pattern fields = Pattern.compile("\"prediction_id\":\"([0-9a-f]+)\".*\"model_version\":\"([\\w-]+)\",\"model\":\"([\\w-]+)\"");
@@ -155,8 +161,7 @@ class ModelRoutingIntegrationTest {
                     producer.flush();
                     MetricsProbe.awaitMetric(url, "freshet_model_versions_published_total{model=\"ctr_ftrl\"}", v -> v >= round);
                 }
-                HttpResponse<String> r = OnlineLookup.post(url + "/predict",
-                        "{\"model\": \"rollout\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"i" + (i % 2) + "\"}}");
+                HttpResponse<String> r = predict(url, "rollout", "i" + (i % 2));
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 Matcher m = fields.matcher(r.body());
                 assertThat(m.find()).as(r.body()).isTrue();
@@ -174,12 +179,10 @@ class ModelRoutingIntegrationTest {
             MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"rollout\"}", v -> v >= 42);
             MetricsProbe.awaitMetric(url, "freshet_model_versions_published_total{model=\"ctr_ftrl\"}", v -> v >= 3);
 
-            HttpResponse<String> direct = OnlineLookup.post(url + "/predict",
-                    "{\"model\": \"" + version + "\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"i0\"}}");
+            HttpResponse<String> direct = predict(url, version, "i0");
             assertThat(direct.statusCode()).as(direct.body()).isEqualTo(200);
             assertThat(direct.body()).contains("\"model_version\":\"" + version + "\"");
-            HttpResponse<String> unpinned = OnlineLookup.post(url + "/predict",
-                    "{\"model\": \"ctr_ftrl-v999999\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"i0\"}}");
+            HttpResponse<String> unpinned = predict(url, "ctr_ftrl-v999999", "i0");
             assertThat(unpinned.statusCode()).isEqualTo(400);
             assertThat(unpinned.body()).contains("\\\"ctr_ftrl-v999999\\\" is a version of model ctr_ftrl that no bandit pins");
             assertThat(run.stop().exitCode()).isZero();
