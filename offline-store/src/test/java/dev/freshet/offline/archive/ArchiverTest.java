@@ -3,17 +3,17 @@ package dev.freshet.offline.archive;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Source;
 import dev.freshet.core.event.Event;
-import dev.freshet.ingest.broker.EmbeddedKafka;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
+
+
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,38 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The archiver against the embedded broker: exactly once, by date, across crashes, and compaction. */
-class ArchiverTest {
-
-    /** A clock before every event: no date partition is "past", so only the file count triggers compaction. */
-    private static final Clock EARLY = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
-
-    @TempDir
-    static Path brokerDir;
-    private static EmbeddedKafka broker;
-
-    @TempDir
-    Path root;
-    BufferAllocator allocator;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void allocator() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void leaks() {
-        allocator.close();
-    }
+class ArchiverTest extends ArchiverTestBase {
 
     private ArchiverSettings archiver(Definitions defs) {
         return Archiver.settings().bootstrapServers(broker.bootstrapServers()).definitions(defs).root(root)
