@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate-policy",
         description = {"Estimate from a log of decisions with their rewards the mean reward another policy would have earned: "
                 + "IPS, SNIPS, the direct method (a cross-fitted FTRL reward model) and doubly robust, each with a 95 % interval "
-                + "(normal approximation and bootstrap), and the effective sample size.",
+                + "(normal approximation and bootstrap), and the effective sample size. The direct method's intervals refit the "
+                + "reward model on --refits bootstrap resamples, so they include its estimation error.",
                 "The log: the bandit's archive directory (offline_store.path/events/outcomes.<bandit>, written by freshet run), "
                 + "a .jsonl dump of freshet.outcomes.<bandit>, or a .parquet file with the context inputs, candidates, "
                 + "action, probability and reward per row.",
@@ -64,6 +65,10 @@ public final class EvaluatePolicyCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "500", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
     private int bootstrap;
 
+    @Option(names = "--refits", paramLabel = "N", defaultValue = "100",
+            description = "Bootstrap resamples the direct method's reward model is fitted again on (default: ${DEFAULT-VALUE}).")
+    private int refits;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "The seed of the evaluation's randomness (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -79,6 +84,9 @@ public final class EvaluatePolicyCommand implements Callable<Integer> {
         if (bootstrap < 40) {
             throw new InvalidInputException("--bootstrap must be at least 40, not " + bootstrap);
         }
+        if (refits < 40) {
+            throw new InvalidInputException("--refits must be at least 40, not " + refits);
+        }
         ExampleLayout layout = Policies.layout(bandit);
         PrintWriter out = spec.commandLine().getOut();
         List<LoggedDecision> log;
@@ -93,7 +101,7 @@ public final class EvaluatePolicyCommand implements Callable<Integer> {
         try (Policy p = Policies.create(target, layout)) {
             LearningTarget learning = new LearningTarget(p, log);
             result = OffPolicyEvaluation.builder().target(learning::distribution).seed(seed).bootstrapResamples(bootstrap)
-                    .build().evaluate(log);
+                    .directMethodRefits(refits).build().evaluate(log);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }

@@ -245,6 +245,10 @@ class EvaluatePolicyCommandTest {
         assertThat(form.exitCode()).isEqualTo(1);
         assertThat(form.err()).contains("--policy option form is not a string");
 
+        Cli fewRefits = Cli.run("evaluate-policy", "--config", config, "--log", log, "--policy", LIN_UCB, "--refits", "10");
+        assertThat(fewRefits.exitCode()).isEqualTo(1);
+        assertThat(fewRefits.err()).contains("--refits must be at least 40, not 10");
+
         Cli missing = Cli.run("evaluate-policy", "--config", config, "--log", dir.resolve("none.jsonl").toString(), "--policy", LIN_UCB);
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("none.jsonl: no such file");

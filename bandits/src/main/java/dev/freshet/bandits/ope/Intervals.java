@@ -81,11 +81,26 @@ final class Intervals {
         }
         double[][] out = new double[4][];
         for (int e = 0; e < 4; e++) {
-            double[] s = Arrays.stream(stats[e]).filter(Double::isFinite).sorted().toArray();
-            out[e] = s.length == 0 ? new double[] {Double.NaN, Double.NaN}
-                    : new double[] {quantile(s, 0.025), quantile(s, 0.975)};
+            out[e] = percentiles(stats[e]);
         }
         return out;
+    }
+
+    /** {@code [estimate - z·sd, estimate + z·sd]} with sd the standard deviation of bootstrap statistics, as {@code {estimate, lower, upper}}. */
+    static double[] normalWithSpread(double estimate, double[] statistics) {
+        double mean = mean(statistics);
+        double ss = 0;
+        for (double t : statistics) {
+            ss += (t - mean) * (t - mean);
+        }
+        double half = Z * Math.sqrt(ss / (statistics.length - 1));
+        return new double[] {estimate, estimate - half, estimate + half};
+    }
+
+    /** The 2.5th and 97.5th percentiles of bootstrap statistics (the finite ones), as {@code {lower, upper}}. */
+    static double[] percentiles(double[] statistics) {
+        double[] s = Arrays.stream(statistics).filter(Double::isFinite).sorted().toArray();
+        return s.length == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {quantile(s, 0.025), quantile(s, 0.975)};
     }
 
     /** The q-quantile of sorted values, interpolating linearly between order statistics. */
