@@ -12,6 +12,7 @@ import dev.freshet.core.definition.Durations;
 import dev.freshet.core.definition.RewardSpec;
 import dev.freshet.core.definition.LabelSpec;
 import dev.freshet.core.definition.ModelDefinition;
+import dev.freshet.core.definition.ModelVersion;
 import dev.freshet.learners.Learners;
 import dev.freshet.learners.stream.TrainingStream;
 import dev.freshet.core.definition.FeatureDefinition;
@@ -85,7 +86,7 @@ final class RunPlan {
         for (BanditDefinition b : config.bandits()) {
             RewardSpec r = b.reward();
             rows.add(List.of(b.name(), b.policy().yamlName() + " (" + Policies.describe(b) + ")",
-                    b.actions().isEmpty() ? "sent per request" : String.join(", ", b.actions()),
+                    b.actions().isEmpty() ? "sent per request" : String.join(", ", b.actions()) + (routes(config, b) ? " (splits /predict)" : ""),
                     b.contextFeatures().size() + " features, " + b.context().size() + " fields",
                     r.source() + "." + r.field() + " by " + r.joinKey() + " (" + r.aggregate().yamlName() + ") within "
                             + Durations.format(r.window()) + " (else " + r.defaultReward() + "), and POST /reward",
@@ -94,9 +95,16 @@ final class RunPlan {
         table(out, "  ", rows);
     }
 
+    /** Whether a bandit's actions are all models or versions of them: it chooses which scores {@code /predict}. */
+    private static boolean routes(FreshetConfig config, BanditDefinition b) {
+        List<String> models = config.models().stream().map(ModelDefinition::name).toList();
+        return !b.actions().isEmpty() && b.actions().stream().allMatch(a -> models.contains(a) || ModelVersion.parse(a, models).isPresent());
+    }
+
     private static void models(FreshetConfig config, PrintWriter out) {
         out.println("Models (label join: Kafka Streams application " + TrainingStream.applicationId(config)
-                + ", exactly once; checkpoints under " + absolute(config.modelStore().path()) + ")");
+                + ", exactly once; checkpoints under " + absolute(config.modelStore().path()) + ", with the latest "
+                + config.modelStore().keepVersions() + " versions)");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("model", "learner", "inputs", "labels", "publish"));
         for (ModelDefinition m : config.models()) {

@@ -74,15 +74,21 @@ class RunPlanTest {
                     context: [item_id]
                     label: {source: purchases, join_key: prediction_id, field: purchased, window: 30m}
                     options: "-b 20 -q uc"
+                bandits:
+                  - name: rollout
+                    policy: thompson
+                    actions: [ctr-v3, ctr]
+                    reward: {source: purchases, join_key: prediction_id, field: purchased, window: 30m}
                 """;
 
         String plan = plan(yaml);
 
         assertThat(plan)
                 .contains("freshet.predictions").contains("freshet.examples.ctr")
-                .contains("/push, /predict, /health")
+                .contains("/push, /predict, /decide, /reward, /health")
                 .contains("Models (label join: Kafka Streams application shop-training, exactly once; checkpoints under "
-                        + absolute("data/models") + ")");
+                        + absolute("data/models") + ", with the latest 10 versions)");
+        assertThat(plan.lines()).anyMatch(l -> l.matches("\\s+rollout\\s+thompson .*\\s+ctr-v3, ctr \\(splits /predict\\)\\s+.*"));
         assertThat(plan.lines()).anyMatch(l -> l.matches("\\s+ctr\\s+vw \\(-b 20 -q uc\\)\\s+2 features, 1 context, 0 crossed\\s+"
                 + "purchases.purchased by prediction_id within 30m \\(else 0.0\\)\\s+every 10s"));
     }
