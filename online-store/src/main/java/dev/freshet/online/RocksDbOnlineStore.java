@@ -71,10 +71,13 @@ final class RocksDbOnlineStore implements OnlineStore {
     private final WriteOptions write;
     /** Decoded tiles of recently read entities; null when {@code cache_tiles} is 0. */
     private final TileCache cache;
+    /** Computed values of recently read entities; null when {@code cache_values} is 0. */
+    private final ValueCache values;
 
-    private RocksDbOnlineStore(FreshetConfig config, RocksDbDatabase database, long cacheTiles) {
+    private RocksDbOnlineStore(FreshetConfig config, RocksDbDatabase database, long cacheTiles, long cacheValues) {
         this.path = database.path;
-        this.reader = new WindowReader(config.definitions());
+        this.values = cacheValues == 0 ? null : new ValueCache(cacheValues);
+        this.reader = new WindowReader(config.definitions(), values);
         this.cache = cacheTiles == 0 ? null : new TileCache(cacheTiles, reader::aggregator);
         this.unknownViews = new UnknownViews(config.definitions(), "online store " + path);
         this.database = database;
@@ -95,7 +98,7 @@ final class RocksDbOnlineStore implements OnlineStore {
     static RocksDbOnlineStore open(FreshetConfig config, OnlineStoreConfig.RocksDb settings) {
         RocksDbDatabase database = RocksDbDatabase.open(settings.path());
         try {
-            return new RocksDbOnlineStore(config, database, settings.cacheTiles());
+            return new RocksDbOnlineStore(config, database, settings.cacheTiles(), settings.cacheValues());
         } catch (RuntimeException | Error e) {
             database.close();
             throw e;
@@ -144,8 +147,14 @@ final class RocksDbOnlineStore implements OnlineStore {
                     db.write(write, wb);
                 }
             }
-            if (cache != null) {
-                cache.applied(changes(pending));
+            if (cache != null || values != null) {
+                Map<TileCache.Key, List<TileCache.Change>> changes = changes(pending);
+                if (cache != null) {
+                    cache.applied(changes);
+                }
+                if (values != null) {
+                    values.invalidate(changes.keySet()); // after the tile cache: see ValueCache.offer
+                }
             }
         } catch (RocksDBException e) {
             throw failure("writing " + batch + " to", path, e);
@@ -337,6 +346,11 @@ final class RocksDbOnlineStore implements OnlineStore {
         }
     }
 
+    /** Entities whose computed values are cached now (estimated); 0 without the cache. For tests. */
+    long cachedValues() {
+        return values == null ? 0 : values.size();
+    }
+
     @Override
     public List<FeatureVector> read(List<FeatureRef> features, List<EntityKey> entities, long now) {
         return reader.read(this::getTiles, features, entities, now);
@@ -402,6 +416,9 @@ final class RocksDbOnlineStore implements OnlineStore {
             }
             if (removed > 0 && cache != null) {
                 cache.clear();
+            }
+            if (removed > 0 && values != null) {
+                values.clear();
             }
             return removed;
         } catch (RocksDBException e) {

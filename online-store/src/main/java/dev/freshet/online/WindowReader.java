@@ -46,8 +46,16 @@ final class WindowReader {
 
     private final Definitions definitions;
     private final Map<String, ViewAggregator> aggregators = new LinkedHashMap<>();
+    /** Computed values of recently read entities; null for a store that other processes write too. */
+    private final ValueCache valueCache;
 
     WindowReader(Definitions definitions) {
+        this(definitions, null);
+    }
+
+    /** @param values where computed values are kept for later lookups in the same tile, or null */
+    WindowReader(Definitions definitions, ValueCache values) {
+        this.valueCache = values;
         this.definitions = Objects.requireNonNull(definitions, "definitions");
         for (FeatureView view : definitions.featureViews()) {
             aggregators.put(view.name(), ViewAggregator.of(definitions, view));
@@ -135,46 +143,114 @@ final class WindowReader {
         long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
         boolean expires = a.tilesExpire();
         long lastExpired = a.lastExpiredStart(now);
-        List<EntityTiles> found = source.getTiles(viewName, entities, fromTile);
-        if (found.size() != entities.size()) {
-            throw new IllegalStateException("the store returned tiles of " + found.size() + " entities for " + entities.size());
-        }
-        Tile[] buffer = new Tile[8];
-        for (int e = 0; e < entities.size(); e++) {
-            EntityTiles et = found.get(e);
-            // an entity whose every tile has expired is unknown, whether or not the sweeper has removed them yet
-            if (!et.isKnown() || (expires && a.tileStart(et.latestEventTime()) <= lastExpired)) {
-                fill(positions, e, null, FeatureStatus.NOT_FOUND, 0, values, statuses, times);
-                continue;
-            }
-            if (ttl > 0 && et.latestEventTime() < now - ttl) {
-                fill(positions, e, null, FeatureStatus.OUTSIDE_MAX_AGE, et.latestEventTime(), values, statuses, times);
-                continue;
-            }
-            // the lifetime tile (read only by lifetime features), then the ordinary tiles after it by start: the
-            // lifetime tile is a left fold of the oldest tiles, so merging it first and the rest in time order
-            // gives a lifetime sum the same last bits however many tiles the pipeline had folded (as offline)
-            Tile life = et.lifetime();
-            long after = life == null ? Long.MIN_VALUE : life.start();
-            if (buffer.length < et.tiles().size() + 1) {
-                buffer = new Tile[et.tiles().size() + 1];
-            }
-            buffer[0] = life;
-            int count = 0;
-            for (Tile t : et.tiles()) {
-                if (life == null || t.start() > after) {
-                    buffer[1 + count++] = t;
+        // the cached values of entities read before at this position of the tile grid; the others are read
+        long stamp = valueCache == null ? 0 : valueCache.stamp(); // before anything is read: see ValueCache.offer
+        ValueCache.Position position = ValueCache.Position.of(now, a.tileStart(now));
+        ValueCache.Entry[] cached = new ValueCache.Entry[entities.size()];
+        List<EntityKey> misses = entities;
+        if (valueCache != null) {
+            misses = new ArrayList<>();
+            for (int e = 0; e < entities.size(); e++) {
+                ValueCache.Entry c = valueCache.get(new TileCache.Key(viewName, entities.get(e)), position);
+                if (c != null && covers(c, index, expires, lastExpired, ttl, now, a)) {
+                    cached[e] = c;
+                } else {
+                    misses.add(entities.get(e));
                 }
             }
-            for (int k = 0; k < index.length; k++) {
-                boolean withLife = lifetime[k] && life != null;
-                FeatureValue v = a.evaluate(index[k], buffer, withLife ? 0 : 1, withLife ? count + 1 : count, now);
-                int p = positions.get(k);
-                values[e][p] = v.value();
-                statuses[e][p] = v.value() == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;
-                times[e][p] = v.hasEvents() ? v.eventTime() : 0;
+        }
+        List<EntityTiles> found = misses.isEmpty() ? List.of() : source.getTiles(viewName, misses, fromTile);
+        if (found.size() != misses.size()) {
+            throw new IllegalStateException("the store returned tiles of " + found.size() + " entities for " + misses.size());
+        }
+        Tile[] buffer = new Tile[8];
+        int next = 0;
+        for (int e = 0; e < entities.size(); e++) {
+            ValueCache.Entry c = cached[e];
+            if (c != null) {
+                FeatureStatus status = status(c.known(), c.latest(), expires, lastExpired, ttl, now, a);
+                if (status != FeatureStatus.PRESENT) {
+                    fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : c.latest(), values, statuses, times);
+                } else {
+                    for (int k = 0; k < index.length; k++) {
+                        put(positions.get(k), e, c.value(index[k]), values, statuses, times);
+                    }
+                }
+                continue;
+            }
+            EntityTiles et = found.get(next++);
+            // an entity whose every tile has expired is unknown, whether or not the sweeper has removed them yet
+            FeatureStatus status = status(et.isKnown(), et.latestEventTime(), expires, lastExpired, ttl, now, a);
+            FeatureValue[] computed = new FeatureValue[view.features().size()];
+            if (status != FeatureStatus.PRESENT) {
+                fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : et.latestEventTime(), values, statuses, times);
+            } else {
+                // the lifetime tile (read only by lifetime features), then the ordinary tiles after it by start: the
+                // lifetime tile is a left fold of the oldest tiles, so merging it first and the rest in time order
+                // gives a lifetime sum the same last bits however many tiles the pipeline had folded (as offline)
+                Tile life = et.lifetime();
+                long after = life == null ? Long.MIN_VALUE : life.start();
+                if (buffer.length < et.tiles().size() + 1) {
+                    buffer = new Tile[et.tiles().size() + 1];
+                }
+                buffer[0] = life;
+                int count = 0;
+                for (Tile t : et.tiles()) {
+                    if (life == null || t.start() > after) {
+                        buffer[1 + count++] = t;
+                    }
+                }
+                for (int k = 0; k < index.length; k++) {
+                    boolean withLife = lifetime[k] && life != null;
+                    FeatureValue v = a.evaluate(index[k], buffer, withLife ? 0 : 1, withLife ? count + 1 : count, now);
+                    computed[index[k]] = v;
+                    put(positions.get(k), e, v, values, statuses, times);
+                }
+            }
+            if (valueCache != null) {
+                TileCache.Key key = new TileCache.Key(viewName, et.entity());
+                ValueCache.Entry before = valueCache.get(key, position);
+                ValueCache.Entry entry = new ValueCache.Entry(position, et.isKnown(), et.latestEventTime(), computed);
+                valueCache.offer(key, before == null ? entry : before.with(computed), stamp);
             }
         }
+    }
+
+    /**
+     * The status of an entity's features before any window is merged: NOT_FOUND when the store has none of its
+     * tiles, or (in a view whose tiles expire) its newest tile has expired, whether or not the sweeper has removed
+     * them yet; OUTSIDE_MAX_AGE when its latest event is older than the view's ttl; else PRESENT (the values then
+     * say whether a window is empty).
+     */
+    private static FeatureStatus status(boolean known, long latest, boolean expires, long lastExpired, long ttl, long now,
+                                        ViewAggregator a) {
+        if (!known || (expires && a.tileStart(latest) <= lastExpired)) {
+            return FeatureStatus.NOT_FOUND;
+        }
+        if (ttl > 0 && latest < now - ttl) {
+            return FeatureStatus.OUTSIDE_MAX_AGE;
+        }
+        return FeatureStatus.PRESENT;
+    }
+
+    /** Whether a cached entry answers a lookup: its entity's status needs no values, or it has every value asked for. */
+    private static boolean covers(ValueCache.Entry c, int[] index, boolean expires, long lastExpired, long ttl, long now,
+                                  ViewAggregator a) {
+        if (status(c.known(), c.latest(), expires, lastExpired, ttl, now, a) != FeatureStatus.PRESENT) {
+            return true;
+        }
+        for (int i : index) {
+            if (c.value(i) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void put(int p, int e, FeatureValue v, Object[][] values, FeatureStatus[][] statuses, long[][] times) {
+        values[e][p] = v.value();
+        statuses[e][p] = v.value() == null ? FeatureStatus.NULL_VALUE : FeatureStatus.PRESENT;
+        times[e][p] = v.hasEvents() ? v.eventTime() : 0;
     }
 
     private static void fill(List<Integer> positions, int e, Object value, FeatureStatus status, long time,

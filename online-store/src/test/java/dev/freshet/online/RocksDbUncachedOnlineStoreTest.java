@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-/** The contract on RocksDB without the decoded-tile cache ({@code cache_tiles: 0}): every read goes to the database. */
+/** The contract on RocksDB without caches ({@code cache_tiles: 0, cache_values: 0}): every read goes to the database. */
 class RocksDbUncachedOnlineStoreTest extends OnlineStoreContract {
 
     @TempDir
@@ -13,6 +13,6 @@ class RocksDbUncachedOnlineStoreTest extends OnlineStoreContract {
 
     @Override
     OnlineStoreConfig storeConfig() {
-        return new OnlineStoreConfig.RocksDb(dir.resolve("online"), 0);
+        return new OnlineStoreConfig.RocksDb(dir.resolve("online"), 0, 0);
     }
 }

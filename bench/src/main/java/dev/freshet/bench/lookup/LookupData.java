@@ -116,9 +116,14 @@ final class LookupData {
         return "{type: rocksdb, path: '" + dir.toAbsolutePath() + "'}";
     }
 
-    /** RocksDB without the cache of decoded tiles: every read seeks the database and decodes. */
+    /** RocksDB with the cache of decoded tiles but not of computed values: every read merges the windows' tiles. */
+    static String rocksDbTilesOnly(Path dir) {
+        return "{type: rocksdb, path: '" + dir.toAbsolutePath() + "', cache_values: 0}";
+    }
+
+    /** RocksDB without its caches (decoded tiles, computed values): every read seeks the database, decodes and merges. */
     static String rocksDbWithoutCache(Path dir) {
-        return "{type: rocksdb, path: '" + dir.toAbsolutePath() + "', cache_tiles: 0}";
+        return "{type: rocksdb, path: '" + dir.toAbsolutePath() + "', cache_tiles: 0, cache_values: 0}";
     }
 
     static String redis(RedisProcess redis) {

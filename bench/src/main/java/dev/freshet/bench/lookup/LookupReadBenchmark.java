@@ -47,8 +47,10 @@ import java.util.function.IntSupplier;
  * tiles).
  *
  * <p>Backends: {@code rocksdb} as configured by default (with its cache of decoded tiles,
- * {@code cache_tiles} 200,000: a third of the workload's 600,000 tiles), {@code rocksdb-nocache}
- * ({@code cache_tiles: 0}: every read seeks RocksDB and decodes), and {@code redis} (a
+ * {@code cache_tiles} 200,000: a third of the workload's 600,000 tiles, and of computed values,
+ * {@code cache_values} 100,000 entities: every user), {@code rocksdb-tiles} (the tile cache alone,
+ * {@code cache_values: 0}: every read merges the windows), {@code rocksdb-nocache}
+ * ({@code cache_tiles: 0, cache_values: 0}: every read seeks RocksDB, decodes and merges), and {@code redis} (a
  * {@code redis-server} on 127.0.0.1 started for the run). Keys: {@code uniform} (the cache's worst
  * case: about a third of lookups hit it) or {@code zipf} (exponent 0.99, YCSB's default: most
  * lookups go to popular users), distinct within a request, drawn in advance (2^20 single-user or
@@ -83,7 +85,7 @@ public class LookupReadBenchmark {
     /** An online store filled with the workload. Benchmark threads: one. */
     @State(Scope.Benchmark)
     public static class Store {
-        @Param({"rocksdb", "rocksdb-nocache", "redis"})
+        @Param({"rocksdb", "rocksdb-tiles", "rocksdb-nocache", "redis"})
         public String backend;
         @Param({"1", "100"})
         public int entities;
@@ -105,8 +107,10 @@ public class LookupReadBenchmark {
                     yield LookupData.redis(redis);
                 }
                 case "rocksdb" -> LookupData.rocksDb(dir = Files.createTempDirectory("freshet-bench-online-"));
+                case "rocksdb-tiles" -> LookupData.rocksDbTilesOnly(dir = Files.createTempDirectory("freshet-bench-online-"));
                 case "rocksdb-nocache" -> LookupData.rocksDbWithoutCache(dir = Files.createTempDirectory("freshet-bench-online-"));
-                default -> throw new IllegalArgumentException("backend must be rocksdb, rocksdb-nocache or redis, not " + backend);
+                default -> throw new IllegalArgumentException("backend must be rocksdb, rocksdb-tiles, rocksdb-nocache or redis, not "
+                        + backend);
             };
             data = LookupData.generate(LookupData.exampleConfig(settings), SEED);
             long start = System.nanoTime();

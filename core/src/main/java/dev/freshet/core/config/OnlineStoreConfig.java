@@ -16,17 +16,29 @@ public sealed interface OnlineStoreConfig {
     /** The default of {@code cache_tiles}: decoded tiles kept in memory, a few hundred bytes each. */
     long DEFAULT_CACHE_TILES = 200_000;
 
+    /** The default of {@code cache_values}: entities whose computed feature values are kept, some hundred bytes each. */
+    long DEFAULT_CACHE_VALUES = 100_000;
+
     /**
-     * {@code {type: rocksdb, path: ./data/online, cache_tiles: 200000}}: embedded, the default.
+     * {@code {type: rocksdb, path: ./data/online, cache_tiles: 200000, cache_values: 100000}}: embedded, the default.
      *
-     * @param cacheTiles how many decoded tiles of recently read entities to keep in memory (0: none)
+     * @param cacheTiles  how many decoded tiles of recently read entities to keep in memory (0: none)
+     * @param cacheValues of how many recently read entities to keep the computed feature values, per view, for
+     *                    lookups in the same tile (0: none)
      */
-    record RocksDb(Path path, long cacheTiles) implements OnlineStoreConfig {
+    record RocksDb(Path path, long cacheTiles, long cacheValues) implements OnlineStoreConfig {
         public RocksDb {
             Objects.requireNonNull(path, "path");
             if (cacheTiles < 0) {
                 throw new IllegalArgumentException("cache_tiles must not be negative, got " + cacheTiles);
             }
+            if (cacheValues < 0) {
+                throw new IllegalArgumentException("cache_values must not be negative, got " + cacheValues);
+            }
+        }
+
+        public RocksDb(Path path, long cacheTiles) {
+            this(path, cacheTiles, DEFAULT_CACHE_VALUES);
         }
 
         public RocksDb(Path path) {

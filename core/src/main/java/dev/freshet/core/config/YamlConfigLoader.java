@@ -48,7 +48,7 @@ final class YamlConfigLoader {
     private static final List<String> KAFKA_KEYS = List.of("bootstrap_servers", "embedded", "partitions", "replication_factor");
     private static final List<String> STREAMS_KEYS = List.of("commit_interval", "threads", "state_dir", "max_clock_skew", "grace");
     private static final List<String> EMBEDDED_KEYS = List.of("port", "data_dir");
-    private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri", "cache_tiles");
+    private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri", "cache_tiles", "cache_values");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
     private static final List<String> OFFLINE_KEYS = List.of("path", "flush_interval", "flight");
     private static final List<String> FLIGHT_KEYS = List.of("host", "port");
@@ -250,6 +250,7 @@ final class YamlConfigLoader {
         if ("redis".equals(type)) {
             onlyFor(in, s, "path", "rocksdb", "redis");
             onlyFor(in, s, "cache_tiles", "rocksdb", "redis");
+            onlyFor(in, s, "cache_values", "rocksdb", "redis");
             String uri = in.required(s, "uri", " (where Redis listens, e.g. uri: redis://127.0.0.1:6379)");
             URI parsed = uri == null ? null : redisUri(uri);
             if (uri != null && parsed == null) {
@@ -262,7 +263,10 @@ final class YamlConfigLoader {
         String cache = in.string(s, "cache_tiles");
         long cacheTiles = cache != null && cache.trim().equals("0")
                 ? 0 : in.positiveInt(s, "cache_tiles", (int) OnlineStoreConfig.DEFAULT_CACHE_TILES, 100_000_000);
-        return new OnlineStoreConfig.RocksDb(in.path(s, "path", OnlineStoreConfig.DEFAULT_ROCKSDB_PATH), cacheTiles);
+        String values = in.string(s, "cache_values");
+        long cacheValues = values != null && values.trim().equals("0")
+                ? 0 : in.positiveInt(s, "cache_values", (int) OnlineStoreConfig.DEFAULT_CACHE_VALUES, 100_000_000);
+        return new OnlineStoreConfig.RocksDb(in.path(s, "path", OnlineStoreConfig.DEFAULT_ROCKSDB_PATH), cacheTiles, cacheValues);
     }
 
     private static void onlyFor(NodeReader in, Entries s, String key, String itsType, String thisType) {

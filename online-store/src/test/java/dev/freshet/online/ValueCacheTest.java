@@ -1,0 +1,140 @@
+package dev.freshet.online;
+
+import dev.freshet.core.aggregate.Tile;
+import dev.freshet.core.aggregate.TileKey;
+import dev.freshet.core.config.OnlineStoreConfig;
+import dev.freshet.core.event.EntityKey;
+import dev.freshet.core.feature.FeatureRef;
+import dev.freshet.core.feature.FeatureStatus;
+import dev.freshet.core.feature.FeatureVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static dev.freshet.online.TileFixtures.MINUTE;
+import static dev.freshet.online.TileFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The RocksDB store's cache of computed values answers exactly as a store without caches: random puts,
+ * removals, lifetime tiles and sweeps, interleaved with lookups of random features at random times
+ * (repeated, on and off the tile grid, past a ttl within one tile), value for value and status for status.
+ */
+class ValueCacheTest {
+
+    private static final List<FeatureRef> FEATURES = List.of(FeatureRef.parse("activity:clicks_5m"),
+            FeatureRef.parse("activity:spend_1h"), FeatureRef.parse("activity:max_price_1h"));
+    private static final List<FeatureRef> RECENT = List.of(FeatureRef.parse("recent:clicks_5m"));
+    private static final List<FeatureRef> HISTORY = List.of(FeatureRef.parse("history:clicks_total"),
+            FeatureRef.parse("history:last_item"), FeatureRef.parse("history:clicks_5m"));
+
+    private final TileFixtures fx = new TileFixtures();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStoreWithTheValueCacheReadsWhatOneWithoutCachesReads() {
+        List<EntityKey> users = List.of(EntityKey.of("u0"), EntityKey.of("u1"), EntityKey.of("u2"), EntityKey.of("nobody"));
+        try (RocksDbOnlineStore cached = (RocksDbOnlineStore) OnlineStore.open(fx.config(
+                     new OnlineStoreConfig.RocksDb(dir.resolve("cached"), 1_000, 1_000)));
+             OnlineStore valuesOnly = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("values"), 0, 1_000)));
+             OnlineStore plain = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("plain"), 0, 0)))) {
+            SplittableRandom random = new SplittableRandom(17);
+            long now = T0 + 60 * MINUTE;
+            for (int step = 0; step < 600; step++) {
+                if (random.nextInt(3) == 0) {
+                    TileBatch b = batch(random);
+                    cached.putTiles(b);
+                    valuesOnly.putTiles(b);
+                    plain.putTiles(b);
+                }
+                if (step % 100 == 99) {
+                    long at = T0 + (60 + random.nextInt(120)) * MINUTE;
+                    assertThat(cached.sweep(at)).isEqualTo(plain.sweep(at));
+                    valuesOnly.sweep(at);
+                }
+                // mostly the same time again (the cache's case), sometimes the tile grid, a few seconds on, or further
+                switch (random.nextInt(6)) {
+                    case 0 -> now = T0 + (30 + random.nextInt(120)) * MINUTE;          // on the grid
+                    case 1 -> now += 1 + random.nextInt(5_000);                           // within a tile, mostly
+                    case 2 -> now += random.nextInt(12) * MINUTE;                         // a ttl (10m) may pass
+                    default -> {
+                    }
+                }
+                List<FeatureRef> features = switch (random.nextInt(4)) {
+                    case 0 -> RECENT;
+                    case 1 -> HISTORY;
+                    case 2 -> FEATURES.subList(0, 1 + random.nextInt(FEATURES.size()));
+                    default -> FEATURES;
+                };
+                List<FeatureVector> expected = plain.read(features, users, now);
+                String where = "step " + step + ", t = T0 + " + (now - T0) + " ms, " + features;
+                assertThat(cached.read(features, users, now)).as(where).isEqualTo(expected);
+                assertThat(valuesOnly.read(features, users, now)).as(where).isEqualTo(expected);
+            }
+            assertThat(cached.cachedValues()).as("the cache was used").isPositive();
+        }
+    }
+
+    @Test
+    void aWriteToAnEntityReplacesItsCachedValuesAndAnotherTileRecomputesThem() {
+        try (OnlineStore store = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("s"), 1_000, 1_000)))) {
+            EntityKey u = EntityKey.of("u1");
+            long start = T0 + 10 * MINUTE;
+            store.putTiles(TileBatch.builder().put(new TileKey("activity", u, start),
+                    fx.aggregator("activity").encode(tile("u1", start, 2))).build());
+            long now = start + 30_000;
+            assertThat(clicks(store, u, now)).isEqualTo(2L);
+            assertThat(clicks(store, u, now)).isEqualTo(2L);
+
+            store.putTiles(TileBatch.builder().put(new TileKey("activity", u, start),
+                    fx.aggregator("activity").encode(tile("u1", start, 3))).build());
+            assertThat(clicks(store, u, now)).as("after a write").isEqualTo(3L);
+
+            assertThat(clicks(store, u, start + 5 * MINUTE)).as("the window has moved on from the tile").isEqualTo(3L);
+            assertThat(clicks(store, u, start + 6 * MINUTE)).as("the window has moved past the tile").isEqualTo(0L);
+            assertThat(store.read(RECENT, List.of(u), start + 30 * MINUTE).getFirst().statuses())
+                    .containsExactly(FeatureStatus.NOT_FOUND); // recent has no tile of u1
+        }
+    }
+
+    private static Object clicks(OnlineStore store, EntityKey user, long now) {
+        return store.read(FEATURES.subList(0, 1), List.of(user), now).getFirst().values().getFirst();
+    }
+
+    private TileBatch batch(SplittableRandom random) {
+        TileBatch.Builder batch = TileBatch.builder();
+        for (int w = random.nextInt(4); w >= 0; w--) {
+            String user = "u" + random.nextInt(3);
+            String view = List.of("activity", "recent", "history").get(random.nextInt(3));
+            long start = T0 + random.nextInt(150) * MINUTE;
+            int roll = random.nextInt(10);
+            if (roll == 0) {
+                batch.remove(new TileKey(view, EntityKey.of(user), start));
+            } else if (roll == 1 && view.equals("history")) {
+                Tile life = fx.lifetime(view, fx.tile(view, user, times(start, 1 + random.nextInt(6))));
+                batch.put(TileKey.lifetime(view, EntityKey.of(user)), fx.aggregator(view).encode(life));
+            } else {
+                batch.put(new TileKey(view, EntityKey.of(user), start),
+                        fx.aggregator(view).encode(fx.tile(view, user, times(start, 1 + random.nextInt(6)))));
+            }
+        }
+        return batch.build();
+    }
+
+    private Tile tile(String user, long start, int clicks) {
+        return fx.tile("activity", user, times(start, clicks));
+    }
+
+    private static long[] times(long start, int clicks) {
+        long[] times = new long[clicks];
+        for (int i = 0; i < clicks; i++) {
+            times[i] = start + i * 1_000L;
+        }
+        return times;
+    }
+}
