@@ -23,8 +23,8 @@ public sealed interface OnlineStoreConfig {
      * {@code {type: rocksdb, path: ./data/online, cache_tiles: 200000, cache_values: 100000}}: embedded, the default.
      *
      * @param cacheTiles  how many decoded tiles of recently read entities to keep in memory (0: none)
-     * @param cacheValues of how many recently read entities to keep the computed feature values, per view, for
-     *                    lookups in the same tile (0: none)
+     * @param cacheValues of how many recently read entities to keep the computed feature values for lookups in
+     *                    the same tile (an entity counts once per view it is read in; 0: none)
      */
     record RocksDb(Path path, long cacheTiles, long cacheValues) implements OnlineStoreConfig {
         public RocksDb {
