@@ -102,6 +102,43 @@ class ValueCacheTest {
         }
     }
 
+    @Test
+    void readersRacingAWriterNeverLeaveAStaleValueBehind() throws Exception {
+        try (OnlineStore store = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("s"), 1_000, 1_000)))) {
+            EntityKey u = EntityKey.of("u1");
+            long start = T0 + 10 * MINUTE;
+            long now = start + 59_000;
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        while (!done.get()) {
+                            clicks(store, u, now);
+                        }
+                    } catch (Throwable x) {
+                        failures.add(x);
+                    }
+                });
+                t.start();
+                readers.add(t);
+            }
+            for (int clicks = 1; clicks <= 50; clicks++) {
+                // one more click each time, at most one a second within the minute
+                store.putTiles(TileBatch.builder().put(new TileKey("activity", u, start),
+                        fx.aggregator("activity").encode(tile("u1", start, Math.min(clicks, 59)))).build());
+                assertThat(clicks(store, u, now)).as("right after write %d", clicks).isEqualTo((long) Math.min(clicks, 59));
+            }
+            done.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(clicks(store, u, now)).isEqualTo(50L);
+        }
+    }
+
     private static Object clicks(OnlineStore store, EntityKey user, long now) {
         return store.read(FEATURES.subList(0, 1), List.of(user), now).getFirst().values().getFirst();
     }
