@@ -38,28 +38,18 @@ final class ValueCache {
     }
 
     /**
-     * The values of one entity in one view at one position, by the view's feature index (null where not
-     * computed yet); immutable once published: a reader that computes more publishes a copy.
+     * The values of one entity in one view at one position, by the view's feature index: every feature of
+     * the view (none for an entity the store does not know), computed from one reading of its tiles, so
+     * that an entry is never pieced together from readings on either side of a write. Immutable.
      *
      * @param known  whether the store holds any tile of the entity
      * @param latest the latest event time of its tiles ({@link EntityTiles#latestEventTime()})
      */
     record Entry(Position position, boolean known, long latest, FeatureValue[] values) {
 
-        /** The value of a feature, or null when this entry has not computed it. */
+        /** The value of a feature (null for an entity the store does not know). */
         FeatureValue value(int feature) {
             return values[feature];
-        }
-
-        /** A copy with more values: {@code added} holds a value where this entry has none to add. */
-        Entry with(FeatureValue[] added) {
-            FeatureValue[] merged = values.clone();
-            for (int i = 0; i < merged.length; i++) {
-                if (merged[i] == null) {
-                    merged[i] = added[i];
-                }
-            }
-            return new Entry(position, known, latest, merged);
         }
     }
 

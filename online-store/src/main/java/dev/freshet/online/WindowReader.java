@@ -131,11 +131,22 @@ final class WindowReader {
         ViewAggregator a = aggregators.get(viewName);
         FeatureView view = a.view();
         int[] index = new int[positions.size()];
-        boolean[] lifetime = new boolean[positions.size()];
-        long fromTile = Long.MAX_VALUE;
         for (int k = 0; k < index.length; k++) {
-            FeatureDefinition f = view.feature(features.get(positions.get(k)).feature()).orElseThrow();
-            index[k] = a.featureIndex(f.name());
+            index[k] = a.featureIndex(view.feature(features.get(positions.get(k)).feature()).orElseThrow().name());
+        }
+        // what a miss evaluates: with the value cache every feature of the view, so that a cached entry is whole and
+        // never merged with another (which could have been computed from tiles older than a write); else those asked for
+        int[] evaluated = index;
+        if (valueCache != null) {
+            evaluated = new int[view.features().size()];
+            for (int i = 0; i < evaluated.length; i++) {
+                evaluated[i] = i;
+            }
+        }
+        boolean[] lifetime = new boolean[evaluated.length];
+        long fromTile = Long.MAX_VALUE;
+        for (int k = 0; k < evaluated.length; k++) {
+            FeatureDefinition f = view.features().get(evaluated[k]);
             lifetime[k] = f.isLifetime();
             long from = f.isLifetime() ? TileKey.LIFETIME : a.tileStart(now) - f.windowMillis();
             fromTile = Math.min(fromTile, from);
@@ -152,7 +163,7 @@ final class WindowReader {
             misses = new ArrayList<>();
             for (int e = 0; e < entities.size(); e++) {
                 ValueCache.Entry c = valueCache.get(new TileCache.Key(viewName, entities.get(e)), position);
-                if (c != null && covers(c, index, expires, lastExpired, ttl, now, a)) {
+                if (c != null) {
                     cached[e] = c;
                 } else {
                     misses.add(entities.get(e));
@@ -182,9 +193,9 @@ final class WindowReader {
             // an entity whose every tile has expired is unknown, whether or not the sweeper has removed them yet
             FeatureStatus status = status(et.isKnown(), et.latestEventTime(), expires, lastExpired, ttl, now, a);
             FeatureValue[] computed = new FeatureValue[view.features().size()];
-            if (status != FeatureStatus.PRESENT) {
-                fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : et.latestEventTime(), values, statuses, times);
-            } else {
+            // a cached entry must also serve lookups at other times in the tile, where a ttl or expiry may not have
+            // passed yet: with the cache, a known entity's values are computed whatever its status is now
+            if (status == FeatureStatus.PRESENT || (valueCache != null && et.isKnown())) {
                 // the lifetime tile (read only by lifetime features), then the ordinary tiles after it by start: the
                 // lifetime tile is a left fold of the oldest tiles, so merging it first and the rest in time order
                 // gives a lifetime sum the same last bits however many tiles the pipeline had folded (as offline)
@@ -200,18 +211,21 @@ final class WindowReader {
                         buffer[1 + count++] = t;
                     }
                 }
-                for (int k = 0; k < index.length; k++) {
+                for (int k = 0; k < evaluated.length; k++) {
                     boolean withLife = lifetime[k] && life != null;
-                    FeatureValue v = a.evaluate(index[k], buffer, withLife ? 0 : 1, withLife ? count + 1 : count, now);
-                    computed[index[k]] = v;
-                    put(positions.get(k), e, v, values, statuses, times);
+                    computed[evaluated[k]] = a.evaluate(evaluated[k], buffer, withLife ? 0 : 1, withLife ? count + 1 : count, now);
+                }
+            }
+            if (status != FeatureStatus.PRESENT) {
+                fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : et.latestEventTime(), values, statuses, times);
+            } else {
+                for (int k = 0; k < index.length; k++) {
+                    put(positions.get(k), e, computed[index[k]], values, statuses, times);
                 }
             }
             if (valueCache != null) {
-                TileCache.Key key = new TileCache.Key(viewName, et.entity());
-                ValueCache.Entry before = valueCache.get(key, position);
-                ValueCache.Entry entry = new ValueCache.Entry(position, et.isKnown(), et.latestEventTime(), computed);
-                valueCache.offer(key, before == null ? entry : before.with(computed), stamp);
+                valueCache.offer(new TileCache.Key(viewName, et.entity()),
+                        new ValueCache.Entry(position, et.isKnown(), et.latestEventTime(), computed), stamp);
             }
         }
     }
@@ -231,20 +245,6 @@ final class WindowReader {
             return FeatureStatus.OUTSIDE_MAX_AGE;
         }
         return FeatureStatus.PRESENT;
-    }
-
-    /** Whether a cached entry answers a lookup: its entity's status needs no values, or it has every value asked for. */
-    private static boolean covers(ValueCache.Entry c, int[] index, boolean expires, long lastExpired, long ttl, long now,
-                                  ViewAggregator a) {
-        if (status(c.known(), c.latest(), expires, lastExpired, ttl, now, a) != FeatureStatus.PRESENT) {
-            return true;
-        }
-        for (int i : index) {
-            if (c.value(i) == null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void put(int p, int e, FeatureValue v, Object[][] values, FeatureStatus[][] statuses, long[][] times) {

@@ -103,6 +103,23 @@ class ValueCacheTest {
     }
 
     @Test
+    void anEntryCachedPastItsTtlStillServesAnEarlierTimeInTheSameTile() {
+        try (OnlineStore store = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("s"), 1_000, 1_000)))) {
+            EntityKey u = EntityKey.of("u1");
+            long start = T0 + 10 * MINUTE;
+            store.putTiles(TileBatch.builder().put(new TileKey("recent", u, start),
+                    fx.aggregator("recent").encode(fx.tile("recent", "u1", times(start, 2)))).build());
+            long tile = start + 10 * MINUTE; // recent's ttl is 10m: the latest event (start + 1 s) is past it at tile + 1 s
+            FeatureVector late = store.read(RECENT, List.of(u), tile + 50_000).getFirst();
+            FeatureVector early = store.read(RECENT, List.of(u), tile + 500).getFirst();
+
+            assertThat(late.statuses()).containsExactly(FeatureStatus.OUTSIDE_MAX_AGE);
+            assertThat(early.statuses()).containsExactly(FeatureStatus.PRESENT);
+            assertThat(early.values()).containsExactly(0L); // the 5-minute window no longer holds the tile
+        }
+    }
+
+    @Test
     void readersRacingAWriterNeverLeaveAStaleValueBehind() throws Exception {
         try (OnlineStore store = OnlineStore.open(fx.config(new OnlineStoreConfig.RocksDb(dir.resolve("s"), 1_000, 1_000)))) {
             EntityKey u = EntityKey.of("u1");
