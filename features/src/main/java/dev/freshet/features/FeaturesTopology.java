@@ -62,6 +62,8 @@ public final class FeaturesTopology {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(counters, "counters");
         Definitions defs = config.definitions();
+        // one for the topology: shared by every view's processors, each stream thread keeping its own time
+        CommitRequests commits = new CommitRequests(publishInterval(config.streams().commitInterval()), config.streams().commitInterval());
         for (Source source : defs.sources()) {
             List<FeatureView> views = defs.viewsOf(source);
             if (views.isEmpty()) {
@@ -85,7 +87,7 @@ public final class FeaturesTopology {
                 }
                 ViewAggregator aggregator = ViewAggregator.of(defs, view);
                 long retention = Retention.of(view, config.streams().grace());
-                in.process(new Supplier(aggregator, json, retention, config, counters), Named.as("features." + view.name()))
+                in.process(new Supplier(aggregator, json, retention, config, commits, counters), Named.as("features." + view.name()))
                         .to(Topics.tiles(view.name()), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("features." + view.name() + ".publish").withStreamPartitioner(new ByEntity()));
             }
@@ -111,10 +113,10 @@ public final class FeaturesTopology {
     }
 
     private record Supplier(ViewAggregator aggregator, EventJson json, long retention, FreshetConfig config,
-                            FeatureCounters counters) implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
+                            CommitRequests commits, FeatureCounters counters) implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
         @Override
         public Processor<byte[], byte[], byte[], byte[]> get() {
-            return new TileProcessor(aggregator, json, retention, publishInterval(config.streams().commitInterval()), stores(aggregator),
+            return new TileProcessor(aggregator, json, retention, publishInterval(config.streams().commitInterval()), commits, stores(aggregator),
                     counters, TILE_CACHE_SIZE);
         }
 

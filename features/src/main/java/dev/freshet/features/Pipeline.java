@@ -77,6 +77,10 @@ public final class Pipeline implements AutoCloseable {
         p.put(org.apache.kafka.streams.StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // larger producer batches: each full batch wakes the sender thread, and most records here are small
         p.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // a transaction's offsets sent while the broker still completes the previous commit are refused as concurrent and
+        // retried after this backoff: 100 ms by default, which with commits requested every publish interval held up the
+        // stream thread for a tenth of a second now and then (retries still back off exponentially, up to 1 s)
+        p.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         // a new project reads its raw topics from the beginning: nothing produced before the first start is lost
         p.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return p;
@@ -177,6 +181,11 @@ public final class Pipeline implements AutoCloseable {
         lag.keySet().removeIf(topic -> topic.indexOf('.') < 0
                 && lag.keySet().stream().anyMatch(other -> other.indexOf('.') >= 0 && other.replace('.', '_').equals(topic)));
         return lag;
+    }
+
+    /** Kafka Streams' own metrics (threads, tasks, stores and its clients), for diagnostics. */
+    public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
     }
 
     /** Stops the pipeline, committing what it processed; waits up to 30 s. Idempotent. */

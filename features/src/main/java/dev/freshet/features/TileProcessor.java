@@ -38,7 +38,8 @@ import java.util.Map;
  *
  * <h2>Every publish interval (wall-clock punctuation, a quarter of the commit interval)</h2>
  * Each changed tile is published once to {@code freshet.tiles.<view>}, however many events changed
- * it, so a hot tile costs one record per interval. Then closed tiles leave state: with lifetime
+ * it, so a hot tile costs one record per interval, and a commit is requested so that readers see
+ * the tiles now rather than at the next regular commit (see {@link CommitRequests}). Then closed tiles leave state: with lifetime
  * features, they are folded into the entity's lifetime prefix tile (published first, its start the
  * newest tile folded in), and a tombstone deletes each from the compacted tiles topic.
  *
@@ -61,6 +62,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final long retentionMs;
     private final Duration publishInterval;
     private final ViewStores stores;
+    private final CommitRequests commits;
     private final FeatureCounters counters;
     private final String view;
     private final long tileMs;
@@ -79,16 +81,19 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long pendingFrom = Long.MAX_VALUE;
     private Map<Bytes, Tile> cache;
     private long streamTime;
+    /** The largest record timestamp (when the raw event was produced) among the events added since the last publication. */
+    private long newestInput = Long.MIN_VALUE;
     private long expiredBelow;
     private boolean warnedLate;
     private boolean warnedUnreadable;
 
-    TileProcessor(ViewAggregator aggregator, EventJson json, long retentionMs, Duration publishInterval, ViewStores stores,
-                  FeatureCounters counters, int cacheSize) {
+    TileProcessor(ViewAggregator aggregator, EventJson json, long retentionMs, Duration publishInterval, CommitRequests commits,
+                  ViewStores stores, FeatureCounters counters, int cacheSize) {
         this.aggregator = aggregator;
         this.json = json;
         this.retentionMs = retentionMs;
         this.publishInterval = publishInterval;
+        this.commits = commits;
         this.stores = stores;
         this.counters = counters;
         this.view = aggregator.view().name();
@@ -169,6 +174,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             cache.put(key, tile);
         }
         aggregator.add(tile, event);
+        newestInput = Math.max(newestInput, record.timestamp());
         byte[] encoded = aggregator.encode(tile, writer);
         tiles.put(key, encoded);
         pending.put(key, encoded);
@@ -200,8 +206,12 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             context.forward(new Record<>(tileKey.toBytes(), e.getValue(), now));
         }
         counters.add(view, Kind.PUBLISHED, pending.size());
+        if (commits.claim(now, newestInput)) {
+            context.commit();
+        }
         pending.clear();
         pendingFrom = Long.MAX_VALUE;
+        newestInput = Long.MIN_VALUE;
         pendingStore.delete(PENDING_KEY);
     }
 

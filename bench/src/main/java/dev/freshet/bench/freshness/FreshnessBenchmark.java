@@ -27,8 +27,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -56,6 +58,10 @@ import java.util.stream.Stream;
  * timestamp each probe's first record on the parsed-events topic and on the tiles topic, both read
  * committed as the pipeline's next stage reads them. They cost the shared cores a little; run with
  * {@code nostages} to see the end-to-end figure without them.
+ *
+ * <p>After each phase it prints the five slowest probes (when each was sent, and its delay to every
+ * stage: a tail made of one stall shows as probes sent together) and the stream thread's commit
+ * figures from Kafka Streams' metrics.
  */
 public final class FreshnessBenchmark {
 
@@ -173,11 +179,35 @@ public final class FreshnessBenchmark {
             LockSupport.parkNanos(10_000_000);
         }
         Phase phase = new Phase(name, rate, seconds, firstProbe, endProbe, achieved);
+        System.out.print(probes.slowest(firstProbe, endProbe, 5));
+        printCommits(pipeline);
         System.out.printf(Locale.ROOT, "%s: sent %,.0f events/s%n", name, achieved);
         for (Probes.Stage s : Probes.Stage.values()) {
             System.out.printf(Locale.ROOT, "  send -> %-6s %s%n", s, probes.stats(s, firstProbe, endProbe));
         }
         return phase;
+    }
+
+    /** The stream thread's commit and loop figures so far (Kafka Streams' thread metrics): where the hops' time goes. */
+    private static void printCommits(Pipeline pipeline) {
+        Map<String, Double> m = new TreeMap<>();
+        pipeline.metrics().forEach((name, metric) -> {
+            boolean thread = name.group().equals("stream-thread-metrics");
+            boolean producer = name.group().equals("producer-metrics") && name.name().startsWith("txn-")
+                    || name.group().equals("producer-metrics") && name.name().equals("flush-time-ns-total");
+            if ((thread || producer) && metric.metricValue() instanceof Double v && !v.isNaN()) {
+                m.merge((thread ? "" : "producer ") + name.name(), v, Double::sum);
+            }
+        });
+        System.out.printf(Locale.ROOT, "  thread: commit avg %.1f ms, max %.1f ms, %.1f/s; poll avg %.1f ms; process avg %.3f ms; "
+                        + "punctuate avg %.1f ms, max %.1f ms; blocked %.0f ms total%n",
+                m.getOrDefault("commit-latency-avg", Double.NaN), m.getOrDefault("commit-latency-max", Double.NaN),
+                m.getOrDefault("commit-rate", Double.NaN), m.getOrDefault("poll-latency-avg", Double.NaN),
+                m.getOrDefault("process-latency-avg", Double.NaN), m.getOrDefault("punctuate-latency-avg", Double.NaN),
+                m.getOrDefault("punctuate-latency-max", Double.NaN), m.getOrDefault("blocked-time-ns-total", 0.0) / 1e6);
+        System.out.printf(Locale.ROOT, "  producer totals: flush %.0f ms, send offsets %.0f ms, commit %.0f ms, begin %.0f ms%n",
+                m.getOrDefault("producer flush-time-ns-total", 0.0) / 1e6, m.getOrDefault("producer txn-send-offsets-time-ns-total", 0.0) / 1e6,
+                m.getOrDefault("producer txn-commit-time-ns-total", 0.0) / 1e6, m.getOrDefault("producer txn-begin-time-ns-total", 0.0) / 1e6);
     }
 
     private static boolean allVisible(Probes probes, int from, int to) {

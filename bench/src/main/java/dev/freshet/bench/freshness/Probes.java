@@ -1,6 +1,7 @@
 package dev.freshet.bench.freshness;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -72,6 +73,31 @@ final class Probes {
 
     boolean isSeen(Stage stage, int n) {
         return seen.get(stage).get(n) != 0;
+    }
+
+    /**
+     * The {@code k} probes of {@code [from, to)} slowest to reach the API: for each, when it was sent (seconds after
+     * probe {@code from}) and its delay to every stage, so that a tail made of one stall shows as probes sent together.
+     */
+    String slowest(int from, int to, int k) {
+        Integer[] order = new Integer[to - from];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = from + i;
+        }
+        AtomicLongArray api = seen.get(Stage.API);
+        Arrays.sort(order, Comparator.comparingLong(n -> -(api.get(n) == 0 ? Long.MAX_VALUE : api.get(n) - sent.get(n))));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(k, order.length); i++) {
+            int n = order[i];
+            long wall = System.currentTimeMillis() - (System.nanoTime() - sent.get(n)) / 1_000_000;
+            b.append(String.format(Locale.ROOT, "    sent at %6.2f s (%tT.%<tL):", (sent.get(n) - sent.get(from)) / 1e9, wall));
+            for (Stage s : Stage.values()) {
+                long at = seen.get(s).get(n);
+                b.append(String.format(Locale.ROOT, " %s %s", s, at == 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", (at - sent.get(n)) / 1e6)));
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /** Delays in ms from send to first seen at {@code stage}, of probes {@code [from, to)}. */
