@@ -30,12 +30,9 @@ final class CommitRequests {
     private final long liveMs;
     private final ThreadLocal<long[]> lastRequest = ThreadLocal.withInitial(() -> new long[]{Long.MIN_VALUE});
 
-    /**
-     * @param interval       the least time between two requests of one thread (the publish interval)
-     * @param commitInterval the regular commit interval
-     */
-    CommitRequests(Duration interval, Duration commitInterval) {
-        this.intervalMs = interval.toMillis();
+    /** For a pipeline with this regular commit interval; one thread's requests are a publish interval apart at least. */
+    CommitRequests(Duration commitInterval) {
+        this.intervalMs = FeaturesTopology.publishInterval(commitInterval).toMillis();
         this.liveMs = 2 * commitInterval.toMillis();
     }
 

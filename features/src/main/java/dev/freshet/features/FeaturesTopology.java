@@ -63,7 +63,7 @@ public final class FeaturesTopology {
         Objects.requireNonNull(counters, "counters");
         Definitions defs = config.definitions();
         // one for the topology: shared by every view's processors, each stream thread keeping its own time
-        CommitRequests commits = new CommitRequests(publishInterval(config.streams().commitInterval()), config.streams().commitInterval());
+        CommitRequests commits = new CommitRequests(config.streams().commitInterval());
         for (Source source : defs.sources()) {
             List<FeatureView> views = defs.viewsOf(source);
             if (views.isEmpty()) {

@@ -39,9 +39,10 @@ import java.util.Map;
  * <h2>Every publish interval (wall-clock punctuation, a quarter of the commit interval)</h2>
  * Each changed tile is published once to {@code freshet.tiles.<view>}, however many events changed
  * it, so a hot tile costs one record per interval, and a commit is requested so that readers see
- * the tiles now rather than at the next regular commit (see {@link CommitRequests}). Then closed tiles leave state: with lifetime
- * features, they are folded into the entity's lifetime prefix tile (published first, its start the
- * newest tile folded in), and a tombstone deletes each from the compacted tiles topic.
+ * the tiles now rather than at the next regular commit (see {@link CommitRequests}). Then closed
+ * tiles leave state: with lifetime features, they are folded into the entity's lifetime prefix tile
+ * (published first, its start the newest tile folded in), and a tombstone deletes each from the
+ * compacted tiles topic.
  *
  * <h2>Exactly once</h2>
  * Everything that decides future output is in logged state stores: tiles, lifetime prefixes,

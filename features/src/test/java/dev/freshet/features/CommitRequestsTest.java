@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CommitRequestsTest {
 
-    /** Publish interval 25 ms, commit interval 100 ms: input counts as live up to 200 ms old. */
-    private final CommitRequests requests = new CommitRequests(Duration.ofMillis(25), Duration.ofMillis(100));
+    /** Commit interval 100 ms: requests at least 25 ms apart (the publish interval); input counts as live up to 200 ms old. */
+    private final CommitRequests requests = new CommitRequests(Duration.ofMillis(100));
 
     @Test
     void asksAtMostOncePerIntervalWhileInputIsLive() {
