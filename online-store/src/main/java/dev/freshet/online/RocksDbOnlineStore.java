@@ -256,6 +256,10 @@ final class RocksDbOnlineStore implements OnlineStore {
             List<EntityTiles> out = new ArrayList<>(entities.size());
             // one iterator (one implicit snapshot) for the whole call, re-seeked per entity
             RocksIterator it = null;
+            // the cache's write stamp, read before the iterator takes its snapshot: a write that lands between
+            // the two must withdraw what this call loads (read after the snapshot, the stamp would already count
+            // the write while the snapshot misses it, and a stale entry would stay cached)
+            long stamp = 0;
             try {
                 for (EntityKey entity : entities) {
                     TileCache.Entry cached = cache == null ? null : cache.get(new TileCache.Key(view, entity));
@@ -264,13 +268,13 @@ final class RocksDbOnlineStore implements OnlineStore {
                         continue;
                     }
                     if (it == null) {
+                        stamp = cache == null ? 0 : cache.stamp();
                         it = db.newIterator(tiles, prefixRead);
                     }
                     if (cache == null) {
                         out.add(entityTiles(it, aggregator, entity, fromTile));
                     } else {
                         // a miss loads all of the entity's tiles, so that any window can be served from the entry
-                        long stamp = cache.stamp();
                         EntityTiles all = entityTiles(it, aggregator, entity, TileKey.LIFETIME);
                         TileCache.Entry loaded = new TileCache.Entry(all.lifetime(), all.tiles().toArray(new Tile[0]), all.latestEventTime());
                         cache.offer(new TileCache.Key(view, entity), loaded, stamp);

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * This is exact only because the RocksDB store has one writer, in this process, and the store calls
  * {@link #applied} after each database write. Readers that load an entity race with writers; the
  * write stamp settles it: a reader offers what it loaded with the stamp it saw before loading, and
- * withdraws it when a write happened meanwhile ({@link #offer}).
+ * nothing is cached when a write happened meanwhile ({@link #offer}).
  *
  * <p>Bounded by the number of tiles held (an entry weighs its tile count plus one); the least
  * recently and frequently used entities leave first. Thread-safe.
@@ -137,7 +137,7 @@ final class TileCache {
         this.aggregators = aggregators;
     }
 
-    /** The stamp to pass to {@link #offer}: read it before loading from the database. */
+    /** The stamp to pass to {@link #offer}: read it before the database read takes its snapshot (creates its iterator). */
     long stamp() {
         return writes.get();
     }
@@ -147,12 +147,13 @@ final class TileCache {
         return cache.getIfPresent(key);
     }
 
-    /** Caches what a reader loaded, unless a write happened since {@code stamp} (then it may be stale). */
+    /**
+     * Caches what a reader loaded, unless the entity is cached already or a write happened since {@code stamp}
+     * (then it may be stale). The check and the insertion are one atomic step on the key, so a stale entry is never
+     * visible, not even for a moment: a writer counts its write before it updates the key ({@link #applied}).
+     */
     void offer(Key key, Entry loaded, long stamp) {
-        Map<Key, Entry> map = cache.asMap();
-        if (map.putIfAbsent(key, loaded) == null && writes.get() != stamp) {
-            map.remove(key, loaded);
-        }
+        cache.asMap().compute(key, (k, old) -> old != null || writes.get() != stamp ? old : loaded);
     }
 
     /** After a database write: brings the cached entities it touched up to date. */

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.freshet.core.aggregate.FeatureValue;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Kept current by the store's own writes: a write to an entity drops its entry ({@link #invalidate}).
  * This is exact only because the RocksDB store has one writer, in this process. A reader that computed
- * values from tiles read before a write offers them with the stamp it saw first, and they are withdrawn
- * when a write happened meanwhile ({@link #offer}), as in {@link TileCache}. Bounded by entries (entities
+ * values from tiles read before a write offers them with the stamp it saw first, and they are not
+ * cached when a write happened meanwhile ({@link #offer}), as in {@link TileCache}. Bounded by entries (entities
  * of a view), least recently and frequently used first out. Thread-safe.
  */
 final class ValueCache {
@@ -72,13 +71,13 @@ final class ValueCache {
         return e != null && e.position().equals(position) ? e : null;
     }
 
-    /** Caches values computed from tiles read after {@code stamp}, unless a write happened since. */
+    /**
+     * Caches values computed from tiles read after {@code stamp}, unless a write happened since. The check and the
+     * insertion are one atomic step on the key: a stale entry is never visible, not even for a moment (a writer
+     * counts its write before it invalidates the key, and its invalidation waits for a check in progress).
+     */
     void offer(TileCache.Key key, Entry computed, long stamp) {
-        Map<TileCache.Key, Entry> map = cache.asMap();
-        map.put(key, computed);
-        if (writes.get() != stamp) {
-            map.remove(key, computed);
-        }
+        cache.asMap().compute(key, (k, old) -> writes.get() == stamp ? computed : old);
     }
 
     /** After a database write: forgets the entities it touched. */
