@@ -108,7 +108,7 @@ final class WindowReader {
         for (int i = 0; i < features.size(); i++) {
             FeatureRef ref = features.get(i);
             ViewAggregator a = aggregator(ref.view());
-            if (a.view().feature(ref.feature()).isEmpty()) {
+            if (a.featureIndex(ref.feature()) < 0) {
                 List<String> names = a.view().features().stream().map(FeatureDefinition::name).toList();
                 throw new InvalidInputException("feature '" + ref.feature() + "' is not in view '" + ref.view() + "' (features: "
                         + String.join(", ", names) + Typos.hint(ref.feature(), names) + ")");
@@ -132,7 +132,7 @@ final class WindowReader {
         FeatureView view = a.view();
         int[] index = new int[positions.size()];
         for (int k = 0; k < index.length; k++) {
-            index[k] = a.featureIndex(view.feature(features.get(positions.get(k)).feature()).orElseThrow().name());
+            index[k] = a.featureIndex(features.get(positions.get(k)).feature()); // (checked by groupByView)
         }
         // what a miss evaluates: with the value cache every feature of the view, so that a cached entry is whole and
         // never merged with another (which could have been computed from tiles older than a write); else those asked for

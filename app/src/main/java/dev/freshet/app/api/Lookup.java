@@ -11,6 +11,7 @@ import dev.freshet.online.OnlineStore;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,16 +92,20 @@ final class Lookup {
             indexInGroup[i] = g.refs.size();
             g.refs.add(r.ref());
         }
+        // (loops, not streams: this runs for every request)
         List<EntityColumn> columns = request.entities();
         for (Group g : groups.values()) {
             String key = g.entity.joinKey();
-            g.column = columns.stream().filter(c -> c.joinKey().equals(key)).findFirst().orElseThrow(() -> ApiError.badRequest(
-                    ApiError.MISSING_JOIN_KEY, "view " + g.firstView + " is keyed by " + key + " (entity " + g.entity.name()
-                            + "), but \"entities\" has no " + key + " (" + present(columns) + "); add \"" + key + "\": [ids]"));
+            g.column = column(columns, key);
+            if (g.column == null) {
+                throw ApiError.badRequest(ApiError.MISSING_JOIN_KEY, "view " + g.firstView + " is keyed by " + key + " (entity "
+                        + g.entity.name() + "), but \"entities\" has no " + key + " (" + present(columns) + "); add \"" + key
+                        + "\": [ids]");
+            }
         }
-        List<String> needed = groups.values().stream().map(g -> g.entity.joinKey()).distinct().toList();
         for (EntityColumn c : columns) {
-            if (!needed.contains(c.joinKey())) {
+            if (!usedBy(groups.values(), c)) {
+                List<String> needed = groups.values().stream().map(g -> g.entity.joinKey()).distinct().toList();
                 throw ApiError.badRequest(ApiError.UNUSED_JOIN_KEY, "entities." + c.joinKey() + " is not the join key of any"
                         + " requested feature's view (the requested views are keyed by " + String.join(", ", needed)
                         + Typos.hint(c.joinKey(), needed) + "): remove it, or request a feature keyed by it");
@@ -115,6 +120,24 @@ final class Lookup {
             }
         }
         return new Lookup(request, features, groupOf, indexInGroup, List.copyOf(groups.values()), rows);
+    }
+
+    private static EntityColumn column(List<EntityColumn> columns, String joinKey) {
+        for (EntityColumn c : columns) {
+            if (c.joinKey().equals(joinKey)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static boolean usedBy(Collection<Group> groups, EntityColumn column) {
+        for (Group g : groups) {
+            if (g.entity.joinKey().equals(column.joinKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkUnique(Resolved[] earlier, int i, Resolved r, boolean full) {

@@ -143,49 +143,57 @@ record LookupRequest(List<String> features, List<EntityColumn> entities, boolean
         List<EntityColumn> columns = new ArrayList<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             EntityColumn column = new EntityColumn(p.currentName());
-            String at = "entities." + column.joinKey;
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_ARRAY) {
-                throw ApiError.badRequest(ApiError.INVALID_REQUEST, at + " must be an array of ids (strings or integers)"
-                        + " such as [\"u1\", \"u2\"], not " + Json.describe(t));
+                throw ApiError.badRequest(ApiError.INVALID_REQUEST, "entities." + column.joinKey + " must be an array of ids"
+                        + " (strings or integers) such as [\"u1\", \"u2\"], not " + Json.describe(t));
             }
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (column.size == maxEntities) {
-                    throw ApiError.tooLarge(ApiError.TOO_MANY_ENTITIES, at + " has more than " + maxEntities + " ids; this server"
-                            + " looks up at most " + maxEntities + " entity rows per request (api.max_entities): split the request");
+                    throw ApiError.tooLarge(ApiError.TOO_MANY_ENTITIES, "entities." + column.joinKey + " has more than " + maxEntities
+                            + " ids; this server looks up at most " + maxEntities + " entity rows per request (api.max_entities):"
+                            + " split the request");
                 }
-                column.add(key(p, t, at + "[" + column.size + "]"), t == JsonToken.VALUE_NUMBER_INT);
+                column.add(key(p, t, column.joinKey, column.size), t == JsonToken.VALUE_NUMBER_INT);
             }
             columns.add(column);
         }
         return columns;
     }
 
-    private static EntityKey key(JsonParser p, JsonToken t, String at) throws IOException {
+    /** The id at {@code entities.<joinKey>[index]}. */
+    private static EntityKey key(JsonParser p, JsonToken t, String joinKey, int index) throws IOException {
         switch (t) {
             case VALUE_STRING -> {
                 String s = p.getText();
                 int bad = unpairedSurrogate(s);
                 if (bad >= 0) {
-                    throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at + " " + Json.quote(s) + " has an unpaired"
-                            + " UTF-16 surrogate at index " + bad + " (\\u escapes must form valid Unicode)");
+                    throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at(joinKey, index) + " " + Json.quote(s)
+                            + " has an unpaired UTF-16 surrogate at index " + bad + " (\\u escapes must form valid Unicode)");
                 }
                 return new EntityKey(s);
             }
             case VALUE_NUMBER_INT -> {
                 JsonParser.NumberType type = p.getNumberType();
                 if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
-                    throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at + " " + Json.quote(p.getText())
+                    throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at(joinKey, index) + " " + Json.quote(p.getText())
                             + " is outside the 64-bit integer range; send ids this long as strings");
                 }
                 return new EntityKey(Long.toString(p.getLongValue()));
             }
-            case VALUE_NULL -> throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at + " is null; every row needs an id");
+            case VALUE_NULL -> throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE,
+                    at(joinKey, index) + " is null; every row needs an id");
             default -> {
                 String what = t == JsonToken.VALUE_NUMBER_FLOAT ? "a decimal number (" + p.getText() + ")" : Json.describe(t);
-                throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE, at + " must be a string or an integer, not " + what);
+                throw ApiError.badRequest(ApiError.INVALID_ENTITY_VALUE,
+                        at(joinKey, index) + " must be a string or an integer, not " + what);
             }
         }
+    }
+
+    /** Where an id is in the request, for an error message (built only then: ids are read for every request). */
+    private static String at(String joinKey, int index) {
+        return "entities." + joinKey + "[" + index + "]";
     }
 
     private static boolean fullFeatureNames(JsonToken value) {

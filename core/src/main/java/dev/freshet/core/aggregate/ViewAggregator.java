@@ -44,6 +44,10 @@ public final class ViewAggregator {
 
     private final FeatureView view;
     private final long tileMillis;
+    /** See {@link #lastExpiredStart}: the longest window, or the ttl when longer, ms. */
+    private final long expiryHorizon;
+    /** See {@link #tilesExpire}. */
+    private final boolean tilesExpire;
     private final Aggregate[] aggregates;
     /** The codec id of each aggregate ({@code aggregates[i]}'s key's hash), scanned on decode: no boxing, and a view has few. */
     private final int[] aggregateIds;
@@ -59,6 +63,9 @@ public final class ViewAggregator {
     private ViewAggregator(FeatureView view, Schema schema) {
         this.view = view;
         this.tileMillis = view.tile().toMillis();
+        long horizon = view.longestWindow().toMillis();
+        this.expiryHorizon = view.ttl() == null ? horizon : Math.max(horizon, view.ttl().toMillis());
+        this.tilesExpire = view.features().stream().noneMatch(FeatureDefinition::isLifetime);
         if (tileMillis <= 0) {
             throw new IllegalArgumentException("feature view '" + view.name() + "' has a tile of " + tileMillis + " ms; it must be positive");
         }
@@ -178,7 +185,7 @@ public final class ViewAggregator {
      * expire: they are folded into the lifetime tile.
      */
     public boolean tilesExpire() {
-        return view.features().stream().noneMatch(FeatureDefinition::isLifetime);
+        return tilesExpire;
     }
 
     /**
@@ -189,11 +196,7 @@ public final class ViewAggregator {
      * older than the ttl anyway. The online store and the offline join apply the same rule.
      */
     public long lastExpiredStart(long now) {
-        long horizon = view.longestWindow().toMillis();
-        if (view.ttl() != null) {
-            horizon = Math.max(horizon, view.ttl().toMillis());
-        }
-        return tileStart(now) - horizon - tileMillis;
+        return tileStart(now) - expiryHorizon - tileMillis;
     }
 
     /** The position of a feature in the view (and in {@link #evaluate}), or -1 when the view has none of that name. */

@@ -19,13 +19,24 @@ public record FeatureView(String name, String entity, String source, Duration ti
         features = List.copyOf(Objects.requireNonNull(features, "features"));
     }
 
+    // (loops, not streams: lookups call these per request)
     public Optional<FeatureDefinition> feature(String featureName) {
-        return features.stream().filter(f -> f.name().equals(featureName)).findFirst();
+        for (FeatureDefinition f : features) {
+            if (f.name().equals(featureName)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The longest window of the view's features; zero when every feature is a lifetime aggregate. */
     public Duration longestWindow() {
-        return features.stream().map(FeatureDefinition::window).filter(Objects::nonNull)
-                .max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration longest = Duration.ZERO;
+        for (FeatureDefinition f : features) {
+            if (f.window() != null && f.window().compareTo(longest) > 0) {
+                longest = f.window();
+            }
+        }
+        return longest;
     }
 }
