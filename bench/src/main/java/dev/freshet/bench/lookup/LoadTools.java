@@ -38,33 +38,26 @@ final class LoadTools {
     /**
      * A wrk script that POSTs lookups of {@code entities} distinct users drawn uniformly from the
      * {@value LookupData#USERS} users, a new draw per request (a fixed list replayed in a ring would
-     * visit fewer users than the store's cache holds), each wrk thread with its own seed. For one
-     * user, each thread formats the request of every user once, at start, and a request is then one
-     * draw and a table lookup: formatting a request per request (Lua string building and
-     * {@code wrk.format}) cost wrk about 10 µs of CPU each, which on two cores the server would
-     * otherwise not have. For more users, the request is built per request.
+     * visit fewer users than the store's cache holds), each wrk thread with its own seed.
      */
     static Path wrkScript(Path dir, String requestPrefix, int entities) throws IOException {
         Path script = dir.resolve("lookup-" + entities + ".lua");
-        String requests = entities == 1 ? """
-                local requests = {}
-                function init(args)
-                  math.randomseed(42 + id)
-                  for u = 0, %2$d do
-                    requests[u] = wrk.format(nil, nil, nil, prefix .. '"user-' .. u .. '"]}}')
-                  end
+        Files.writeString(script, """
+                local threads = 0
+                function setup(thread)
+                  threads = threads + 1
+                  thread:set("id", threads)
                 end
-                request = function()
-                  return requests[math.random(0, %2$d)]
-                end
-                """ : """
                 function init(args)
                   math.randomseed(42 + id)
                 end
+                local prefix = '%s'
+                wrk.method = "POST"
+                wrk.headers["Content-Type"] = "application/json"
                 request = function()
                   local seen, ids = {}, {}
-                  while #ids < %1$d do
-                    local u = math.random(0, %2$d)
+                  while #ids < %d do
+                    local u = math.random(0, %d)
                     if not seen[u] then
                       seen[u] = true
                       ids[#ids + 1] = '"user-' .. u .. '"'
@@ -72,17 +65,7 @@ final class LoadTools {
                   end
                   return wrk.format(nil, nil, nil, prefix .. table.concat(ids, ",") .. "]}}")
                 end
-                """;
-        Files.writeString(script, """
-                local threads = 0
-                function setup(thread)
-                  threads = threads + 1
-                  thread:set("id", threads)
-                end
-                local prefix = '%s'
-                wrk.method = "POST"
-                wrk.headers["Content-Type"] = "application/json"
-                """.formatted(requestPrefix) + requests.formatted(entities, LookupData.USERS - 1));
+                """.formatted(requestPrefix, entities, LookupData.USERS - 1));
         return script;
     }
 
