@@ -257,8 +257,8 @@ final class RocksDbOnlineStore implements OnlineStore {
             // one iterator (one implicit snapshot) for the whole call, re-seeked per entity
             RocksIterator it = null;
             // the cache's write stamp, read before the iterator takes its snapshot: a write that lands between
-            // the two must withdraw what this call loads (read after the snapshot, the stamp would already count
-            // the write while the snapshot misses it, and a stale entry would stay cached)
+            // the two must keep what this call loads out of the cache (read after the snapshot, the stamp would
+            // already count the write while the snapshot misses it, and a stale entry would be cached)
             long stamp = 0;
             try {
                 for (EntityKey entity : entities) {
