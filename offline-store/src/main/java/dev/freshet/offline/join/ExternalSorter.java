@@ -2,7 +2,6 @@ package dev.freshet.offline.join;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +71,32 @@ final class ExternalSorter implements AutoCloseable {
 
     /** Adds a record whose payload is {@code payload[0, length)}, copied. */
     void add(String key, long a, long b, long c, byte[] payload, int length) {
+        reserve(length);
+        int known = groups.size();
+        int g = groups.idOf(key);
+        if (g == known) {
+            keyBytes += KEY_OVERHEAD + 3L * key.length();
+        }
+        append(g, a, b, c, payload, length);
+    }
+
+    /**
+     * Adds a record whose key is given by its UTF-8 bytes, {@code key[keyFrom, keyFrom + keyLength)}
+     * (a slice of a column copied out in bulk: no string is made for a key seen before), with an empty
+     * payload.
+     */
+    void add(byte[] key, int keyFrom, int keyLength, long a, long b, long c) {
+        reserve(0);
+        int known = groups.size();
+        int g = groups.idOf(key, keyFrom, keyLength);
+        if (g == known) {
+            keyBytes += KEY_OVERHEAD + 3L * keyLength;
+        }
+        append(g, a, b, c, null, 0);
+    }
+
+    /** Makes room for one more record with a payload of {@code length} bytes, spilling when the budget is reached. */
+    private void reserve(int length) {
         if (finished || closed) {
             throw new IllegalStateException("the sorter of " + what + " no longer accepts records");
         }
@@ -92,11 +117,10 @@ final class ExternalSorter implements AutoCloseable {
                 arena = Arrays.copyOf(arena, Math.max(start + length, arena.length * 2));
             }
         }
-        int known = groups.size();
-        int g = groups.idOf(key);
-        if (g == known) {
-            keyBytes += KEY_OVERHEAD + 3L * key.length();
-        }
+    }
+
+    private void append(int g, long a, long b, long c, byte[] payload, int length) {
+        int start = size == 0 ? 0 : payloadEnd[size - 1];
         group[size] = g;
         as[size] = a;
         bs[size] = b;
@@ -159,15 +183,15 @@ final class ExternalSorter implements AutoCloseable {
     /** Sets {@link #order} to the buffered records' sorted positions. */
     private void sortBuffer() {
         int groupCount = groups.size();
-        // the keys themselves are sorted (no boxed index, no indirection per comparison), then ranked by lookup
-        String[] byKey = new String[groupCount];
+        // the distinct keys are sorted once (no string comparison per record)
+        Ranked[] byKey = new Ranked[groupCount];
         for (int g = 0; g < groupCount; g++) {
-            byKey[g] = groups.key(g);
+            byKey[g] = new Ranked(groups.key(g), g);
         }
         Arrays.sort(byKey);
         int[] rank = new int[groupCount];
         for (int r = 0; r < groupCount; r++) {
-            rank[groups.idOf(byKey[r])] = r;
+            rank[byKey[r].id] = r;
         }
         int[] start = new int[groupCount + 1];
         for (int i = 0; i < size; i++) {
@@ -295,7 +319,7 @@ final class ExternalSorter implements AutoCloseable {
                 int i = order[k];
                 byte[] key = encodedKeys[group[i]];
                 if (key == null) {
-                    key = groups.key(group[i]).getBytes(StandardCharsets.UTF_8);
+                    key = groups.keyBytes(group[i]);
                     encodedKeys[group[i]] = key;
                 }
                 int from = i == 0 ? 0 : payloadEnd[i - 1];
@@ -457,6 +481,15 @@ final class ExternalSorter implements AutoCloseable {
             readers.forEach(RunFile.Reader::close);
             readers.clear();
             queue.clear();
+        }
+    }
+
+    /** A distinct key and its number, sorted by the key (ties, keys of equal strings from different bytes, by number). */
+    private record Ranked(String key, int id) implements Comparable<Ranked> {
+        @Override
+        public int compareTo(Ranked o) {
+            int c = key.compareTo(o.key);
+            return c != 0 ? c : Integer.compare(id, o.id);
         }
     }
 

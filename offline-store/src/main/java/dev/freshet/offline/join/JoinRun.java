@@ -6,6 +6,7 @@ import dev.freshet.offline.arrow.EventColumns;
 import dev.freshet.offline.arrow.ParquetFiles;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -25,7 +26,8 @@ import java.util.Set;
  * its {@link PrefetchedEvents}) before the spine is, so that the second core is busy meanwhile.
  *
  * <p>The memory budget is split: a quarter for the sorted spine, a quarter for the results (shared
- * by the sources), half for the events being sorted (one source at a time).
+ * by the sources: kept in columns by row number when they fit, else sorted by it, spilling past
+ * the share), half for the events being sorted (one source at a time).
  */
 final class JoinRun implements AutoCloseable {
 
@@ -34,7 +36,7 @@ final class JoinRun implements AutoCloseable {
     private final BufferAllocator allocator;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<ExternalSorter> sorters = new ArrayList<>();
-    private final List<ExternalSorter> results = new ArrayList<>();
+    private final List<SourceResults> results = new ArrayList<>();
     private final List<ArchivedFile> filesRead = new ArrayList<>();
     private final ArchivePins pins;
     private JoinPlan plan;
@@ -91,7 +93,7 @@ final class JoinRun implements AutoCloseable {
         }
         for (int i = 0; i < sources.size(); i++) {
             JoinPlan.SourcePlan source = sources.get(i);
-            ExternalSorter out = sorter("the results of source '" + source.source().name() + "'", budget / 4 / sources.size());
+            SourceResults out = results(source, budget / 4 / sources.size());
             results.add(out);
             ExternalSorter unsorted = sorter("the events of source '" + source.source().name() + "'", budget / 2);
             EventStream stream;
@@ -105,12 +107,26 @@ final class JoinRun implements AutoCloseable {
             }
             try (EventStream events = stream; RecordCursor sortedRows = sortedSpine.sorted()) {
                 config.progress().phase("joining " + source.source().name(), spineRows);
-                SourceJoin.run(plan, source, sortedRows, events, out, config.progress());
+                SourceJoin.run(source, sortedRows, events, out, config.progress());
             }
             // frees its memory and spill files before the next source
             unsorted.close();
         }
         sortedSpine.close();
+    }
+
+    /** Where a source's values go: in columns when they fit its share of the budget, else through a sort that may spill. */
+    private SourceResults results(JoinPlan.SourcePlan source, long budget) {
+        int[] columns = source.columns();
+        ValueKind[] kinds = new ValueKind[columns.length];
+        for (int s = 0; s < columns.length; s++) {
+            kinds[s] = plan.columns().get(columns[s]).kind();
+        }
+        String name = source.source().name();
+        if (spineRows <= ColumnResults.MAX_ROWS && ColumnResults.bytes(spineRows, kinds) <= budget) {
+            return new ColumnResults(name, spineRows, columns, kinds);
+        }
+        return new SortedResults(sorter("the results of source '" + name + "'", budget), name, columns, kinds);
     }
 
     private ExternalSorter sorter(String what, long budget) {
@@ -121,14 +137,22 @@ final class JoinRun implements AutoCloseable {
 
     private void readSpine(ExternalSorter out) {
         config.progress().phase("reading spine", -1);
+        SpineFile.StringKeys keys = spine.new StringKeys();
         try (SpineFile.Scan scan = spine.scan(allocator, Optional.of(new String[]{request.entityColumn(), request.timestampColumn()}))) {
             while (scan.next()) {
                 VectorSchemaRoot root = scan.root();
                 FieldVector entity = root.getVector(request.entityColumn());
                 FieldVector time = root.getVector(request.timestampColumn());
                 int n = root.getRowCount();
-                for (int r = 0; r < n; r++) {
-                    readSpineRow(entity, time, r, out);
+                if (entity instanceof VarCharVector strings) {
+                    keys.bind(strings, n, spineRows + 1);
+                    for (int r = 0; r < n; r++) {
+                        readSpineRow(keys, time, r, out);
+                    }
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        readSpineRow(entity, time, r, out);
+                    }
                 }
                 config.progress().advance(n);
             }
@@ -143,6 +167,15 @@ final class JoinRun implements AutoCloseable {
         minTimestamp = Math.min(minTimestamp, t);
         maxTimestamp = Math.max(maxTimestamp, t);
         out.add(key, t, spineRows, 0, null);
+        spineRows++;
+    }
+
+    /** The same, for an entity column of strings, whose bytes go to the sorter as they are (no string per row). */
+    private void readSpineRow(SpineFile.StringKeys keys, FieldVector time, int r, ExternalSorter out) {
+        long t = spine.timestamp(time, r, spineRows + 1);
+        minTimestamp = Math.min(minTimestamp, t);
+        maxTimestamp = Math.max(maxTimestamp, t);
+        out.add(keys.data(), keys.from(r), keys.length(r), t, spineRows, 0);
         spineRows++;
     }
 
@@ -210,13 +243,8 @@ final class JoinRun implements AutoCloseable {
 
     /** The output batches; call once, after {@link #prepare}. */
     OutputBatches batches() {
-        List<RecordCursor> cursors = new ArrayList<>();
-        for (ExternalSorter s : results) {
-            RecordCursor c = s.sorted();
-            resources.add(c);
-            cursors.add(c);
-        }
-        OutputBatches out = new OutputBatches(allocator, plan, schema, spine, cursors);
+        resources.addAll(results);
+        OutputBatches out = new OutputBatches(allocator, plan, schema, spine, results);
         resources.add(out);
         return out;
     }

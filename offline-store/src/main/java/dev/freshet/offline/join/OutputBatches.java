@@ -1,6 +1,5 @@
 package dev.freshet.offline.join;
 
-import dev.freshet.core.codec.ByteReader;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -22,21 +21,19 @@ final class OutputBatches implements AutoCloseable {
     private final JoinPlan plan;
     private final Schema schema;
     private final SpineFile.Scan scan;
-    private final List<RecordCursor> results;
-    private final ValueKind[] kinds;
+    private final List<SourceResults> results;
     private long row;
     private boolean emitted;
 
     /**
-     * @param results one cursor per source of the plan (same order), records sorted by row number
+     * @param results one per source of the plan (same order)
      */
-    OutputBatches(BufferAllocator allocator, JoinPlan plan, Schema schema, SpineFile spine, List<RecordCursor> results) {
+    OutputBatches(BufferAllocator allocator, JoinPlan plan, Schema schema, SpineFile spine, List<SourceResults> results) {
         this.allocator = allocator;
         this.plan = plan;
         this.schema = schema;
         this.results = results;
         this.scan = spine.scan(allocator, Optional.empty());
-        this.kinds = plan.columns().stream().map(JoinPlan.Column::kind).toArray(ValueKind[]::new);
     }
 
     /** The next batch (the caller closes it), or null after the last. An empty spine gives one empty batch. */
@@ -66,17 +63,8 @@ final class OutputBatches implements AutoCloseable {
                 features[c].setInitialCapacity(n);
                 features[c].allocateNew();
             }
-            List<JoinPlan.SourcePlan> sources = plan.sources();
-            for (int s = 0; s < sources.size(); s++) {
-                int[] columns = sources.get(s).columns();
-                RecordCursor cursor = results.get(s);
-                for (int r = 0; r < n; r++) {
-                    if (!cursor.next() || cursor.a() != row + r) {
-                        throw new IllegalStateException("the join lost spine row " + (row + r + 1) + " of source '"
-                                + sources.get(s).source().name() + "'");
-                    }
-                    decode(cursor, columns, features, r);
-                }
+            for (SourceResults source : results) {
+                source.fill(row, n, features);
             }
             for (FieldVector f : features) {
                 f.setValueCount(n);
@@ -93,14 +81,6 @@ final class OutputBatches implements AutoCloseable {
         }
         row += n;
         return new VectorSchemaRoot(fields, vectors, n);
-    }
-
-    /** One row's values of one source; a method of its own so that the JIT compiles it early, in full. */
-    private void decode(RecordCursor cursor, int[] columns, FieldVector[] features, int r) {
-        ByteReader values = new ByteReader(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength(), "feature values");
-        for (int column : columns) {
-            kinds[column].decode(values, cursor.payload(), features[column], r);
-        }
     }
 
     @Override

@@ -42,7 +42,8 @@ import java.util.concurrent.Future;
  *       (in log order within a tile, as the streaming path adds them, so that even floating-point
  *       sums agree exactly), the tiles in the longest requested window are kept, older ones are
  *       folded into one lifetime tile when a lifetime feature is requested; values are evaluated
- *       and kept, keyed by row number, in a sorter that restores spine order.</li>
+ *       and kept by row number: in columns as long as the spine when they fit the budget, else in
+ *       a sorter that restores spine order (spilling past the budget).</li>
  *   <li>The spine is scanned again and each batch is emitted with the feature columns beside it.</li>
  * </ol>
  * Heap use is bounded by the memory budget plus one tile set per view for the current entity (and

@@ -13,7 +13,6 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.memory.BufferAllocator;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -139,18 +138,15 @@ final class SortedFileEvents implements EventStream {
         }
         stringKeys = key instanceof VarCharVector;
         if (stringKeys) {
-            keyOffsets = offsets((VarCharVector) key, n, keyOffsets);
-            keyData = data((VarCharVector) key, keyOffsets, n, keyData);
+            keyOffsets = BulkCopy.offsets((VarCharVector) key, n, keyOffsets);
+            keyData = BulkCopy.data((VarCharVector) key, keyOffsets, n, keyData);
         } else {
-            longKeys = longs(key, n, longKeys);
+            longKeys = BulkCopy.longs(key, n, longKeys);
         }
-        times = longs(required(root, ArchiveSchema.EVENT_TIME), n, times);
+        times = BulkCopy.longs(required(root, ArchiveSchema.EVENT_TIME), n, times);
         FieldVector partition = required(root, ArchiveSchema.PARTITION);
-        if (partitions.length < n) {
-            partitions = new int[n];
-        }
-        partition.getDataBuffer().nioBuffer(0, n * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(partitions, 0, n);
-        offsets = longs(required(root, ArchiveSchema.OFFSET), n, offsets);
+        partitions = BulkCopy.ints(partition, n, partitions);
+        offsets = BulkCopy.longs(required(root, ArchiveSchema.OFFSET), n, offsets);
         for (int i = 0; i < fields.length; i++) {
             FieldVector v = root.getVector(schema.field(fields[i]).name());
             fieldVectors[i] = v;
@@ -160,10 +156,10 @@ final class SortedFileEvents implements EventStream {
             fieldNulls[i] = v.getNullCount() > 0;
             switch (types[i]) {
                 case STRING -> {
-                    fieldOffsets[i] = offsets((VarCharVector) v, n, fieldOffsets[i]);
-                    fieldData[i] = data((VarCharVector) v, fieldOffsets[i], n, fieldData[i]);
+                    fieldOffsets[i] = BulkCopy.offsets((VarCharVector) v, n, fieldOffsets[i]);
+                    fieldData[i] = BulkCopy.data((VarCharVector) v, fieldOffsets[i], n, fieldData[i]);
                 }
-                case LONG, DOUBLE, TIMESTAMP -> fieldBits[i] = longs(v, n, fieldBits[i]);
+                case LONG, DOUBLE, TIMESTAMP -> fieldBits[i] = BulkCopy.longs(v, n, fieldBits[i]);
                 case BOOLEAN -> {
                     // bit-packed: read per row
                 }
@@ -178,29 +174,6 @@ final class SortedFileEvents implements EventStream {
                     + " nulls in a batch; every event needs one");
         }
         return v;
-    }
-
-    /** The 8-byte values of a fixed-width vector (longs, timestamps, doubles' bits), copied in bulk. */
-    private static long[] longs(FieldVector v, int n, long[] into) {
-        long[] a = into != null && into.length >= n ? into : new long[n];
-        v.getDataBuffer().nioBuffer(0, n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(a, 0, n);
-        return a;
-    }
-
-    private static int[] offsets(VarCharVector v, int n, int[] into) {
-        int[] a = into != null && into.length >= n + 1 ? into : new int[n + 1];
-        v.getOffsetBuffer().nioBuffer(0, (n + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a, 0, n + 1);
-        return a;
-    }
-
-    /** The bytes of a string vector's rows, copied in bulk; {@code offsets} index into them. */
-    private static byte[] data(VarCharVector v, int[] offsets, int n, byte[] into) {
-        int end = offsets[n];
-        byte[] a = into != null && into.length >= end ? into : new byte[Math.max(end, 64)];
-        if (end > 0) {
-            v.getDataBuffer().getBytes(0, a, 0, end);
-        }
-        return a;
     }
 
     /** Reads the row's key; decodes it only when it differs from the previous row's. */

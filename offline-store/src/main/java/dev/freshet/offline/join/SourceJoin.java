@@ -1,7 +1,6 @@
 package dev.freshet.offline.join;
 
 import dev.freshet.core.aggregate.ViewAggregator;
-import dev.freshet.core.codec.ByteWriter;
 
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.List;
  * sorted by (entity, time, partition, offset), in one pass. For each spine row {@code (e, t)} the
  * events of {@code e} before {@code t} are fed to every view's {@link ViewState} (events at exactly
  * {@code t} wait for a later row), then the requested features are evaluated. The values go, keyed
- * by spine row number, to a sorter that restores spine order.
+ * by spine row number, to the source's {@link SourceResults}.
  *
  * <p>Entity strings are compared once per entity, not once per event: within an entity the event
  * stream's {@code sameEntity} flag tells when its events end. The work of one spine row is split
@@ -24,11 +23,9 @@ final class SourceJoin {
     private static final int PROGRESS_STEP = 8192;
 
     private final ViewState[] views;
-    private final ValueKind[] kinds;
     private final Object[] values;
-    private final ByteWriter out;
     private final EventStream events;
-    private final ExternalSorter results;
+    private final SourceResults results;
     private boolean hasEvent;
     /** Whether the current event is of the spine's current entity. */
     private boolean match;
@@ -36,19 +33,13 @@ final class SourceJoin {
     private boolean any;
     private long latest;
 
-    private SourceJoin(JoinPlan plan, JoinPlan.SourcePlan source, EventStream events, ExternalSorter results) {
+    private SourceJoin(JoinPlan.SourcePlan source, EventStream events, SourceResults results) {
         List<JoinPlan.ViewPlan> viewPlans = source.views();
         this.views = new ViewState[viewPlans.size()];
         for (int i = 0; i < views.length; i++) {
             views[i] = new ViewState(viewPlans.get(i), source.source().schema(), source.fields());
         }
-        int[] columns = source.columns();
-        this.kinds = new ValueKind[columns.length];
-        for (int s = 0; s < columns.length; s++) {
-            kinds[s] = plan.columns().get(columns[s]).kind();
-        }
-        this.values = new Object[columns.length];
-        this.out = new ByteWriter(16 * columns.length + 16);
+        this.values = new Object[source.columns().length];
         this.events = events;
         this.results = results;
     }
@@ -56,11 +47,10 @@ final class SourceJoin {
     /**
      * @param spine   records (entity, t, row number), sorted
      * @param events  the source's events, sorted
-     * @param results receives one record per spine row: key "", a = row number, payload = the values by slot
+     * @param results receives each spine row's values
      */
-    static void run(JoinPlan plan, JoinPlan.SourcePlan source, RecordCursor spine, EventStream events,
-                    ExternalSorter results, JoinProgress progress) {
-        SourceJoin join = new SourceJoin(plan, source, events, results);
+    static void run(JoinPlan.SourcePlan source, RecordCursor spine, EventStream events, SourceResults results, JoinProgress progress) {
+        SourceJoin join = new SourceJoin(source, events, results);
         join.hasEvent = events.next();
         long rows = 0;
         while (spine.next()) {
@@ -80,11 +70,7 @@ final class SourceJoin {
             feed(t);
         }
         evaluate(t);
-        out.reset();
-        for (int s = 0; s < kinds.length; s++) {
-            kinds[s].encode(values[s], out);
-        }
-        results.add("", rowNumber, 0, 0, out.toByteArray());
+        results.put(rowNumber, values);
         Arrays.fill(values, null);
     }
 

@@ -167,6 +167,43 @@ final class SpineFile {
                 + v.getField().getType() + "; it must hold strings or integers");
     }
 
+    /**
+     * The entity keys of a batch of a string entity column, copied out in bulk (the same checks as
+     * {@link #entity}): a row's key is {@code data()[from(r), from(r) + length(r))}. Reused batch
+     * after batch. Not thread-safe.
+     */
+    final class StringKeys {
+        private int[] offsets;
+        private byte[] data;
+
+        /**
+         * @param firstRowNumber the number of the batch's first row in the file, from 1, for messages
+         * @throws InvalidInputException when a row has no entity (null or empty)
+         */
+        void bind(VarCharVector v, int n, long firstRowNumber) {
+            offsets = BulkCopy.offsets(v, n, offsets);
+            data = BulkCopy.data(v, offsets, n, data);
+            boolean nulls = v.getNullCount() > 0;
+            for (int r = 0; r < n; r++) {
+                if (offsets[r + 1] == offsets[r] || nulls && v.isNull(r)) {
+                    entity(v, r, firstRowNumber + r); // throws, with the message
+                }
+            }
+        }
+
+        byte[] data() {
+            return data;
+        }
+
+        int from(int row) {
+            return offsets[row];
+        }
+
+        int length(int row) {
+            return offsets[row + 1] - offsets[row];
+        }
+    }
+
     /** The timestamp at a row, epoch milliseconds. */
     long timestamp(FieldVector v, int row, long rowNumber) {
         if (v.isNull(row)) {
