@@ -168,6 +168,7 @@ final class ExternalSorter implements AutoCloseable {
             finished = true;
             if (runs.isEmpty()) {
                 sortBuffer();
+                permute();
             } else {
                 spill();
                 // everything is on disk now: give the buffer's memory back to the join's other parts
@@ -214,6 +215,42 @@ final class ExternalSorter implements AutoCloseable {
                 scratch = new int[size];
             }
             mergeSort(order, scratch, start[g], start[g + 1]);
+        }
+    }
+
+    /**
+     * Puts the buffered records' keys and longs in sorted order (the payloads stay where they are,
+     * found through {@link #order}): a cursor then reads them one after the other, where following
+     * {@link #order} through them was a cache miss per column and record.
+     */
+    private void permute() {
+        // in place, cycle by cycle (position k takes the record at order[k]), so it needs no second copy of the columns
+        long[] done = new long[(size + 63) >>> 6];
+        for (int k = 0; k < size; k++) {
+            if ((done[k >>> 6] & 1L << k) != 0) {
+                continue;
+            }
+            int g = group[k];
+            long a = as[k];
+            long b = bs[k];
+            long c = cs[k];
+            int j = k;
+            while (true) {
+                done[j >>> 6] |= 1L << j;
+                int i = order[j];
+                if (i == k) {
+                    group[j] = g;
+                    as[j] = a;
+                    bs[j] = b;
+                    cs[j] = c;
+                    break;
+                }
+                group[j] = group[i];
+                as[j] = as[i];
+                bs[j] = bs[i];
+                cs[j] = cs[i];
+                j = i;
+            }
         }
     }
 
@@ -358,17 +395,16 @@ final class ExternalSorter implements AutoCloseable {
         }
     }
 
-    /** The sorted buffer, when nothing was spilled. */
+    /** The sorted buffer, when nothing was spilled: keys and longs in sorted order ({@link #permute}), payloads through {@link #order}. */
     private final class BufferCursor implements RecordCursor {
-        private int next;
         private int current = -1;
 
         @Override
         public boolean next() {
-            if (next == size) {
+            if (current + 1 == size) {
                 return false;
             }
-            current = order[next++];
+            current++;
             return true;
         }
 
@@ -399,12 +435,13 @@ final class ExternalSorter implements AutoCloseable {
 
         @Override
         public int payloadOffset() {
-            return current == 0 ? 0 : payloadEnd[current - 1];
+            int i = order[current];
+            return i == 0 ? 0 : payloadEnd[i - 1];
         }
 
         @Override
         public int payloadLength() {
-            return payloadEnd[current] - payloadOffset();
+            return payloadEnd[order[current]] - payloadOffset();
         }
 
         @Override

@@ -16,10 +16,11 @@ final class KeyIndex {
     /** The keys' bytes, one after the other: key {@code id} is {@code bytes[ends[id - 1], ends[id])}. */
     private byte[] bytes = new byte[256];
     private int[] ends = new int[16];
-    /** Per slot: the number of the key there, plus one (0: empty). */
-    private int[] table = new int[32];
-    /** The mixed hash of the key in each slot: a probe compares it before it touches the key's bytes. */
-    private int[] hashes = new int[32];
+    /**
+     * Per slot: the mixed hash of the key there in the high half, its number plus one in the low half
+     * (0: empty). One array, so that a probe costs one memory access before it compares the bytes.
+     */
+    private long[] table = new long[32];
     private int size;
     // the last key looked up by string, by identity: a caller that repeats one key object skips the table
     private String lastKey;
@@ -46,11 +47,10 @@ final class KeyIndex {
         int mask = table.length - 1;
         int h = hash(data, from, length);
         int i = h & mask;
-        for (int slot = table[i]; slot != 0; slot = table[i]) {
-            if (hashes[i] == h) {
-                int id = slot - 1;
-                int start = id == 0 ? 0 : ends[id - 1];
-                if (Arrays.equals(bytes, start, ends[id], data, from, from + length)) {
+        for (long slot = table[i]; slot != 0; slot = table[i]) {
+            if ((int) (slot >>> 32) == h) {
+                int id = (int) slot - 1;
+                if (equal(id, data, from, length)) {
                     return id;
                 }
             }
@@ -68,12 +68,25 @@ final class KeyIndex {
         System.arraycopy(data, from, bytes, start, length);
         ends[id] = start + length;
         keys[id] = known != null ? known : new String(data, from, length, StandardCharsets.UTF_8);
-        table[i] = id + 1;
-        hashes[i] = h;
+        table[i] = (long) h << 32 | (id + 1);
         if (2 * size > table.length) {
             grow();
         }
         return id;
+    }
+
+    /** Whether key {@code id} is {@code data[from, from + length)}; a plain loop: keys are short, where {@code Arrays.equals} has a set-up cost. */
+    private boolean equal(int id, byte[] data, int from, int length) {
+        int start = id == 0 ? 0 : ends[id - 1];
+        if (ends[id] - start != length) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (bytes[start + k] != data[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hash(byte[] data, int from, int length) {
@@ -87,19 +100,16 @@ final class KeyIndex {
     }
 
     private void grow() {
-        int[] oldTable = table;
-        int[] oldHashes = hashes;
-        table = new int[oldTable.length * 2];
-        hashes = new int[oldTable.length * 2];
+        long[] old = table;
+        table = new long[old.length * 2];
         int mask = table.length - 1;
-        for (int j = 0; j < oldTable.length; j++) {
-            if (oldTable[j] != 0) {
-                int i = oldHashes[j] & mask;
+        for (long slot : old) {
+            if (slot != 0) {
+                int i = (int) (slot >>> 32) & mask;
                 while (table[i] != 0) {
                     i = (i + 1) & mask;
                 }
-                table[i] = oldTable[j];
-                hashes[i] = oldHashes[j];
+                table[i] = slot;
             }
         }
     }
@@ -128,8 +138,7 @@ final class KeyIndex {
         keys = new String[16];
         bytes = new byte[256];
         ends = new int[16];
-        table = new int[32];
-        hashes = new int[32];
+        table = new long[32];
         size = 0;
         lastKey = null;
     }

@@ -24,6 +24,8 @@ final class SourceJoin {
 
     private final ViewState[] views;
     private final Object[] values;
+    /** Per view: the earliest tile start it reads at the current spine time ({@link ViewState#readsFrom}). */
+    private final long[] readsFrom;
     private final EventStream events;
     private final SourceResults results;
     private boolean hasEvent;
@@ -40,6 +42,7 @@ final class SourceJoin {
             views[i] = new ViewState(viewPlans.get(i), source.source().schema(), source.fields());
         }
         this.values = new Object[source.columns().length];
+        this.readsFrom = new long[views.length];
         this.events = events;
         this.results = results;
     }
@@ -92,17 +95,29 @@ final class SourceJoin {
         match = hasEvent && events.entity().equals(e);
     }
 
-    /** Adds the entity's events before {@code t}. */
+    /**
+     * Adds the entity's events before {@code t} to the views that will read them: an event older than
+     * every window of a view without lifetime features (at {@code t}, so at every later time of the
+     * entity too) is passed over, unread, as the tile it would go to would be dropped unread.
+     */
     private void feed(long t) {
+        for (int i = 0; i < views.length; i++) {
+            readsFrom[i] = views[i].readsFrom(t);
+        }
         do {
-            EventRow event = events.row();
-            int partition = events.partition();
-            long offset = events.offset();
-            for (ViewState v : views) {
-                v.add(event, partition, offset);
+            long ts = events.ts();
+            EventRow event = null;
+            for (int i = 0; i < views.length; i++) {
+                ViewState v = views[i];
+                if (v.reads(ts, readsFrom[i])) {
+                    if (event == null) {
+                        event = events.row();
+                    }
+                    v.add(event, events.partition(), events.offset());
+                }
             }
             any = true;
-            latest = events.ts();
+            latest = ts;
             hasEvent = events.next();
             match = hasEvent && events.sameEntity();
         } while (match && events.ts() < t);

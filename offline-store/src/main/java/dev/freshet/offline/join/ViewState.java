@@ -87,6 +87,20 @@ final class ViewState {
         inLogOrder = true;
     }
 
+    /**
+     * The earliest tile start this view reads at spine time {@code t} and every later one: the start of
+     * its longest window, or none ({@link Long#MIN_VALUE}) with a lifetime feature. {@link #evaluate}
+     * drops older tiles unread, so their events need not be added.
+     */
+    long readsFrom(long t) {
+        return plan.lifetime() ? Long.MIN_VALUE : aggregator.tileStart(t) - plan.maxWindow();
+    }
+
+    /** Whether an event at {@code ts} goes to a tile this view reads, given {@link #readsFrom} of the current spine time. */
+    boolean reads(long ts, long from) {
+        return from == Long.MIN_VALUE || aggregator.tileStart(ts) >= from;
+    }
+
     /** Adds the entity's next event in time order; {@code event} is read during the call only. */
     void add(EventRow event, int partition, long offset) {
         long start = aggregator.tileStart(event.timestamp());
