@@ -59,6 +59,26 @@ final class EventRows {
         }
     }
 
+    /** Sets the time of row {@code i}, growing the columns when {@code i} is past them; then set each kept field with {@link #setValue} or {@link #setString}. */
+    void setTime(int i, long timestamp) {
+        if (i >= times.length) {
+            grow(i + 1);
+        }
+        times[i] = timestamp;
+    }
+
+    /** Sets kept field {@code k} (an index into the fields, not a schema position) of row {@code i}, not a string field: its bits, or null. */
+    void setValue(int i, int k, boolean isNull, long value) {
+        nulls[k][i] = isNull;
+        bits[k][i] = isNull ? 0 : value;
+    }
+
+    /** Sets kept string field {@code k} of row {@code i} (null: null). */
+    void setString(int i, int k, String value) {
+        nulls[k][i] = value == null;
+        strings[k][i] = value;
+    }
+
     /** Fills {@code row} with row {@code i}. */
     void load(int i, EventRow row) {
         row.timestamp = times[i];

@@ -31,6 +31,11 @@ interface EventStream extends AutoCloseable {
      */
     EventRow row();
 
+    /** Stores the current event as row {@code i} of {@code rows} (as {@code rows.set(i, row())}, which a stream may do without its row). */
+    default void copyTo(EventRows rows, int i) {
+        rows.set(i, row());
+    }
+
     @Override
     void close();
 

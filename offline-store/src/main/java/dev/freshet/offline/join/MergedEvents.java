@@ -10,8 +10,11 @@ import java.util.List;
  * scan over primitives (k is small: a source's files, often a handful of daily ones). A stream
  * leaves the group when its entity changes, which the stream reports without a string comparison;
  * strings are compared only when the group is empty and the next entity is chosen, so per event
- * there is no string work and no queue operation. Ties of the whole key go to the stream listed
- * first, so the order is deterministic. Closing it closes every stream. Not thread-safe.
+ * there is no string work and no queue operation. The stream chosen stays the head while its next
+ * event still comes strictly before the best of the others (found with it), so that files covering
+ * apart time ranges, such as daily ones, cost one comparison per event rather than a scan of the
+ * group. Ties of the whole key go to the stream listed first, so the order is deterministic.
+ * Closing it closes every stream. Not thread-safe.
  */
 final class MergedEvents implements EventStream {
 
@@ -26,6 +29,11 @@ final class MergedEvents implements EventStream {
     private int head = -1;
     private int headSlot;
     private boolean sameEntity;
+    /** The best event of the group but the head's, when the head was chosen: (ts, partition, offset); none when alone. */
+    private boolean runnerUp;
+    private long runnerTs;
+    private int runnerPartition;
+    private long runnerOffset;
 
     MergedEvents(List<EventStream> streams) {
         this.streams = streams.toArray(new EventStream[0]);
@@ -49,6 +57,10 @@ final class MergedEvents implements EventStream {
             } else if (!h.sameEntity()) {
                 leaveGroup();
                 waiting[waitingSize++] = head;
+            } else if (!runnerUp || beforeRunnerUp(h)) {
+                // still the group's smallest: no scan
+                sameEntity = true;
+                return true;
             }
         }
         sameEntity = true;
@@ -71,7 +83,37 @@ final class MergedEvents implements EventStream {
         }
         headSlot = best;
         head = group[best];
+        findRunnerUp();
         return true;
+    }
+
+    /** The smallest event of the group's other streams (ties do not matter: the head stays only while strictly before it). */
+    private void findRunnerUp() {
+        runnerUp = false;
+        for (int k = 0; k < groupSize; k++) {
+            if (k == headSlot) {
+                continue;
+            }
+            EventStream s = streams[group[k]];
+            if (!runnerUp || s.ts() < runnerTs || s.ts() == runnerTs && (s.partition() < runnerPartition
+                    || s.partition() == runnerPartition && s.offset() < runnerOffset)) {
+                runnerUp = true;
+                runnerTs = s.ts();
+                runnerPartition = s.partition();
+                runnerOffset = s.offset();
+            }
+        }
+    }
+
+    private boolean beforeRunnerUp(EventStream h) {
+        long ts = h.ts();
+        if (ts != runnerTs) {
+            return ts < runnerTs;
+        }
+        if (h.partition() != runnerPartition) {
+            return h.partition() < runnerPartition;
+        }
+        return h.offset() < runnerOffset;
     }
 
     private static boolean before(EventStream x, EventStream y) {
@@ -137,6 +179,11 @@ final class MergedEvents implements EventStream {
     @Override
     public EventRow row() {
         return streams[head].row();
+    }
+
+    @Override
+    public void copyTo(EventRows rows, int i) {
+        streams[head].copyTo(rows, i);
     }
 
     @Override

@@ -95,7 +95,7 @@ final class PrefetchedEvents implements EventStream {
         if (!source.next()) {
             return false;
         }
-        b.rows.set(n, source.row());
+        source.copyTo(b.rows, n);
         b.entities[n] = source.entity();
         b.sameEntity[n] = source.sameEntity();
         b.partitions[n] = source.partition();

@@ -254,6 +254,24 @@ final class SortedFileEvents implements EventStream {
         return r;
     }
 
+    /** As {@link #row}, straight from the batch's columns into {@code rows}; {@code rows} keeps this stream's fields, in its order. */
+    @Override
+    public void copyTo(EventRows rows, int i) {
+        rows.setTime(i, ts);
+        for (int k = 0; k < fields.length; k++) {
+            FieldVector v = fieldVectors[k];
+            boolean isNull = v == null || fieldNulls[k] && v.isNull(row);
+            switch (types[k]) {
+                case STRING -> {
+                    int[] o = fieldOffsets[k];
+                    rows.setString(i, k, isNull ? null : new String(fieldData[k], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8));
+                }
+                case LONG, TIMESTAMP, DOUBLE -> rows.setValue(i, k, isNull, isNull ? 0 : fieldBits[k][row]);
+                case BOOLEAN -> rows.setValue(i, k, isNull, isNull ? 0 : ((BitVector) v).get(row));
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
