@@ -3,7 +3,9 @@ package dev.freshet.offline.join;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -31,13 +33,33 @@ class KeyIndexTest {
     }
 
     @Test
+    void keysOfEveryLengthAreToldApartByAllTheirBytes() {
+        KeyIndex index = new KeyIndex();
+        List<String> keys = new ArrayList<>();
+        for (int n = 0; n <= 40; n++) {
+            keys.add("k".repeat(n));
+            keys.add("k".repeat(n) + "\0");          // one more byte, a zero: not the same key
+            keys.add("a".repeat(n) + "é");           // multi-byte, across the 15 bytes kept in a slot
+            keys.add("p".repeat(n) + "xqqq");
+        }
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] b = keys.get(i).getBytes(StandardCharsets.UTF_8);
+                assertThat(index.idOf(b, 0, b.length)).as("key %d: '%s'", i, keys.get(i)).isEqualTo(i);
+            }
+        }
+        assertThat(index.size()).isEqualTo(keys.size());
+    }
+
+    @Test
     void numbersManyKeysInTheOrderFirstSeenAcrossGrowthAndClear() {
         KeyIndex index = new KeyIndex();
         Map<String, Integer> expected = new HashMap<>();
         SplittableRandom random = new SplittableRandom(5);
         byte[] buffer = new byte[64];
         for (int i = 0; i < 200_000; i++) {
-            String key = "k" + random.nextInt(50_000);
+            // short keys (kept in their slot) and long ones (compared where they are kept)
+            String key = (random.nextBoolean() ? "k" : "a-much-longer-key-") + random.nextInt(50_000);
             int id;
             if (random.nextBoolean()) {
                 id = index.idOf(key);
