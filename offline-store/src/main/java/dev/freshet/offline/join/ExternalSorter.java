@@ -26,8 +26,11 @@ import java.util.PriorityQueue;
  */
 final class ExternalSorter implements AutoCloseable {
 
-    /** Heap per buffered record: group, a, b, c, payload end (4 + 24 + 4), sort index and scratch (8). */
-    private static final long RECORD_BYTES = 40;
+    /**
+     * Heap per buffered record: group, a, b, c, payload end (4 + 24 + 4), sort index and scratch (8),
+     * and the spare columns of the final in-memory sort (12).
+     */
+    private static final long RECORD_BYTES = 52;
     /** Rough heap cost of a distinct key besides its characters (the string, its map entry, its bytes). */
     private static final long KEY_OVERHEAD = 112;
     private static final int INITIAL_RECORDS = 16;
@@ -93,6 +96,11 @@ final class ExternalSorter implements AutoCloseable {
             keyBytes += KEY_OVERHEAD + 3L * keyLength;
         }
         append(g, a, b, c, null, 0);
+    }
+
+    /** Reads ahead where the key would be interned ({@link KeyIndex#touch}), before a run of {@link #add}s; returns a meaningless value. */
+    long touch(byte[] key, int keyFrom, int keyLength) {
+        return groups.touch(key, keyFrom, keyLength);
     }
 
     /** Makes room for one more record with a payload of {@code length} bytes, spilling when the budget is reached. */
@@ -224,34 +232,31 @@ final class ExternalSorter implements AutoCloseable {
      * {@link #order} through them was a cache miss per column and record.
      */
     private void permute() {
-        // in place, cycle by cycle (position k takes the record at order[k]), so it needs no second copy of the columns
-        long[] done = new long[(size + 63) >>> 6];
+        // one column at a time, out of place: the reads through order are independent of each other, so
+        // the processor overlaps their cache misses (following the permutation's cycles in place does
+        // not: each read waits for the one before). One spare long and one spare int per record.
+        long[] spare = new long[size];
         for (int k = 0; k < size; k++) {
-            if ((done[k >>> 6] & 1L << k) != 0) {
-                continue;
-            }
-            int g = group[k];
-            long a = as[k];
-            long b = bs[k];
-            long c = cs[k];
-            int j = k;
-            while (true) {
-                done[j >>> 6] |= 1L << j;
-                int i = order[j];
-                if (i == k) {
-                    group[j] = g;
-                    as[j] = a;
-                    bs[j] = b;
-                    cs[j] = c;
-                    break;
-                }
-                group[j] = group[i];
-                as[j] = as[i];
-                bs[j] = bs[i];
-                cs[j] = cs[i];
-                j = i;
-            }
+            spare[k] = as[order[k]];
         }
+        long[] old = as;
+        as = spare;
+        spare = old;
+        for (int k = 0; k < size; k++) {
+            spare[k] = bs[order[k]];
+        }
+        old = bs;
+        bs = spare;
+        spare = old;
+        for (int k = 0; k < size; k++) {
+            spare[k] = cs[order[k]];
+        }
+        cs = spare;
+        int[] g = new int[size];
+        for (int k = 0; k < size; k++) {
+            g[k] = group[order[k]];
+        }
+        group = g;
     }
 
     /**

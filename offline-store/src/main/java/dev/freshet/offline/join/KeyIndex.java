@@ -101,6 +101,16 @@ final class KeyIndex {
         return id;
     }
 
+    /**
+     * Reads the table slot where the key of {@code data[from, from + length)} would be, and returns what
+     * is there (meaningless: the caller keeps it only so that the read is not optimised away). Run over
+     * many keys before looking them up, these reads do not wait for each other, so their cache misses
+     * overlap; the lookups then find their slots in the cache.
+     */
+    long touch(byte[] data, int from, int length) {
+        return table[SLOT * (hash(data, from, length) & (table.length / SLOT - 1))];
+    }
+
     /** Whether key {@code id} is {@code data[from, from + length)}; a plain loop: keys are short, where {@code Arrays.equals} has a set-up cost. */
     private boolean equal(int id, byte[] data, int from, int length) {
         int start = id == 0 ? 0 : ends[id - 1];
