@@ -25,6 +25,37 @@ class ExternalSorterTest {
     private static final Comparator<Rec> ORDER = Comparator.comparing(Rec::key).thenComparingLong(Rec::a)
             .thenComparingLong(Rec::b).thenComparingLong(Rec::c);
 
+    /** Keys sort as {@link String#compareTo} sorts them: prefixes, high chars, supplementary characters, shared beginnings. */
+    @Test
+    void keysSortAsStringsCompareWhateverTheirChars() {
+        String[] alphabet = {"a", "b", "\u0000", "é", "\uFFFD", "\uFFFF", "\uE000", "😀", "z"};
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            String shared = seed % 2 == 0 ? "" : "tenant-";
+            List<String> keys = new ArrayList<>();
+            try (ExternalSorter sorter = new ExternalSorter("keys", 64L << 20, dir.resolve("unused"))) {
+                for (int i = 0; i < 300; i++) {
+                    StringBuilder key = new StringBuilder(shared);
+                    int length = random.nextInt(7);
+                    for (int k = 0; k < length; k++) {
+                        key.append(alphabet[random.nextInt(alphabet.length)]);
+                    }
+                    keys.add(key.toString());
+                    byte[] bytes = key.toString().getBytes(StandardCharsets.UTF_8);
+                    sorter.add(bytes, 0, bytes.length, i, 0, 0);
+                }
+                keys.sort(Comparator.naturalOrder());
+                try (RecordCursor cursor = sorter.sorted()) {
+                    for (String expected : keys) {
+                        assertThat(cursor.next()).isTrue();
+                        assertThat(cursor.key()).as("seed %d", seed).isEqualTo(expected);
+                    }
+                    assertThat(cursor.next()).isFalse();
+                }
+            }
+        }
+    }
+
     @Test
     void sortsInMemoryAndSpilledAlikeWithEachPayloadOnItsRecord() throws Exception {
         for (long budget : new long[]{64L << 20, 8192}) {
