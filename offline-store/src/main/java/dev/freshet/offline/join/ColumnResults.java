@@ -1,10 +1,10 @@
 package dev.freshet.offline.join;
 
-import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
 
 import java.nio.charset.StandardCharsets;
@@ -111,9 +111,7 @@ final class ColumnResults implements SourceResults {
             FieldVector v = features[columns[s]];
             switch (kinds[s]) {
                 case STRING -> fillStrings((VarCharVector) v, strings[s], from, n);
-                case LONG -> fillLongs((BigIntVector) v, s, from, n);
-                case TIMESTAMP -> fillTimestamps((TimeStampMilliTZVector) v, s, from, n);
-                case DOUBLE -> fillDoubles((Float8Vector) v, s, from, n);
+                case LONG, TIMESTAMP, DOUBLE -> fillWords((BaseFixedWidthVector) v, s, from, n);
                 case BOOLEAN -> fillBooleans((BitVector) v, s, from, n);
             }
         }
@@ -123,33 +121,17 @@ final class ColumnResults implements SourceResults {
         return (present[slot][row >>> 6] & 1L << row) != 0;
     }
 
-    private void fillLongs(BigIntVector v, int slot, int from, int n) {
+    /**
+     * A vector of 8-byte values (Int64, Timestamp(ms), Float64): each value's bits written as they are
+     * kept (a double's raw bits are what a Float64 vector holds), its validity bit set.
+     */
+    private void fillWords(BaseFixedWidthVector v, int slot, int from, int n) {
         long[] values = numbers[slot];
+        ArrowBuf data = v.getDataBuffer();
         for (int r = 0; r < n; r++) {
             if (has(slot, from + r)) {
-                v.set(r, values[from + r]);
-            } else {
-                v.setNull(r);
-            }
-        }
-    }
-
-    private void fillTimestamps(TimeStampMilliTZVector v, int slot, int from, int n) {
-        long[] values = numbers[slot];
-        for (int r = 0; r < n; r++) {
-            if (has(slot, from + r)) {
-                v.set(r, values[from + r]);
-            } else {
-                v.setNull(r);
-            }
-        }
-    }
-
-    private void fillDoubles(Float8Vector v, int slot, int from, int n) {
-        long[] values = numbers[slot];
-        for (int r = 0; r < n; r++) {
-            if (has(slot, from + r)) {
-                v.set(r, Double.longBitsToDouble(values[from + r]));
+                data.setLong((long) r * Long.BYTES, values[from + r]);
+                BitVectorHelper.setBit(v.getValidityBuffer(), r);
             } else {
                 v.setNull(r);
             }
