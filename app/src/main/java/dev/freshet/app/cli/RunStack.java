@@ -205,7 +205,8 @@ final class RunStack implements AutoCloseable {
                     .archive(source -> EventArchive.files(offlineRoot, source)).allocator(allocator)
                     .spillDirectory(offlineRoot.resolve("spill")).freshetVersion(Version.current()).build();
             TrainingSetFlightServer flight = TrainingSetFlightServer.builder().join(join).allocator(allocator)
-                    .host(config.offlineStore().flightHost()).port(config.offlineStore().flightPort()).start();
+                    .host(config.offlineStore().flightHost()).port(config.offlineStore().flightPort())
+                    .spineDirectories(config.offlineStore().flightSpineDirs()).start();
             started.push(flight);
             out.println("Arrow Flight server listening on " + flight.uri() + " (training sets: DoGet with the request as JSON in the ticket)");
             out.flush();

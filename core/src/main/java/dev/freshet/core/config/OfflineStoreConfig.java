@@ -2,6 +2,7 @@ package dev.freshet.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,8 +15,10 @@ import java.util.Objects;
  *                      files (compaction merges them)
  * @param flightHost    the address the Flight server binds
  * @param flightPort    the Flight server's TCP port, 0 for any free one
+ * @param flightSpineDirs the directories the Flight server reads spines from (a request naming a spine
+ *                      elsewhere is refused); empty: any path the server's process can read
  */
-public record OfflineStoreConfig(Path path, Duration flushInterval, String flightHost, int flightPort) {
+public record OfflineStoreConfig(Path path, Duration flushInterval, String flightHost, int flightPort, List<Path> flightSpineDirs) {
 
     public static final Path DEFAULT_PATH = Path.of("data", "offline");
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(30);
@@ -27,12 +30,17 @@ public record OfflineStoreConfig(Path path, Duration flushInterval, String fligh
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(flushInterval, "flushInterval");
         Objects.requireNonNull(flightHost, "flightHost");
+        flightSpineDirs = List.copyOf(flightSpineDirs);
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("offline_store flush_interval must be positive, not " + flushInterval);
         }
         if (flightPort < 0 || flightPort > 65_535) {
             throw new IllegalArgumentException("offline_store flight port " + flightPort + " is not in 0..65535");
         }
+    }
+
+    public OfflineStoreConfig(Path path, Duration flushInterval, String flightHost, int flightPort) {
+        this(path, flushInterval, flightHost, flightPort, List.of());
     }
 
     public OfflineStoreConfig(Path path) {
@@ -45,6 +53,6 @@ public record OfflineStoreConfig(Path path, Duration flushInterval, String fligh
 
     /** The same settings with the Flight server on another port (tests use 0). */
     public OfflineStoreConfig withFlightPort(int port) {
-        return new OfflineStoreConfig(path, flushInterval, flightHost, port);
+        return new OfflineStoreConfig(path, flushInterval, flightHost, port, flightSpineDirs);
     }
 }

@@ -22,9 +22,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +53,7 @@ final class YamlConfigLoader {
     private static final List<String> ONLINE_KEYS = List.of("type", "path", "uri", "cache_tiles", "cache_values");
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
     private static final List<String> OFFLINE_KEYS = List.of("path", "flush_interval", "flight");
-    private static final List<String> FLIGHT_KEYS = List.of("host", "port");
+    private static final List<String> FLIGHT_KEYS = List.of("host", "port", "spine_dirs");
     private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes");
 
     /** Kafka Streams application ids allow these characters, and the project prefixes them. */
@@ -215,10 +217,27 @@ final class YamlConfigLoader {
             in.problem(flight.pathOf("host"), host, "is not a host name or IP address (e.g. 127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
             host = null;
         }
+        List<Path> spineDirs = new ArrayList<>();
+        for (NodeReader.Item item : flight == null ? List.<NodeReader.Item>of() : in.list(flight, "spine_dirs")) {
+            String text = in.string(item);
+            if (text == null) {
+                continue;
+            }
+            if (text.isBlank()) {
+                in.problem(item.path(), text, "is empty (give a directory the Flight server may read spines from, e.g. ./data/spines)");
+                continue;
+            }
+            try {
+                spineDirs.add(Path.of(text.trim()));
+            } catch (InvalidPathException e) {
+                in.problem(item.path(), text, "is not a valid path (" + e.getReason() + ")");
+            }
+        }
         return new OfflineStoreConfig(in.path(o, "path", OfflineStoreConfig.DEFAULT_PATH),
                 flush == null ? OfflineStoreConfig.DEFAULT_FLUSH_INTERVAL : flush,
                 host == null ? OfflineStoreConfig.DEFAULT_FLIGHT_HOST : host.trim(),
-                flight == null ? OfflineStoreConfig.DEFAULT_FLIGHT_PORT : in.port(flight, "port", OfflineStoreConfig.DEFAULT_FLIGHT_PORT));
+                flight == null ? OfflineStoreConfig.DEFAULT_FLIGHT_PORT : in.port(flight, "port", OfflineStoreConfig.DEFAULT_FLIGHT_PORT),
+                spineDirs);
     }
 
     private static boolean brokers(String servers) {

@@ -99,6 +99,32 @@ class YamlConfigLoaderTest {
                 """, "f.yaml");
 
         assertThat(config.offlineStore()).isEqualTo(new OfflineStoreConfig(Path.of("/srv/archive"), Duration.ofSeconds(5), "0.0.0.0", 9815));
+        assertThat(config.offlineStore().flightSpineDirs()).isEmpty();
+    }
+
+    @Test
+    void theFlightServerTakesTheDirectoriesSpinesAreReadFrom() {
+        FreshetConfig config = FreshetConfig.parse("""
+                project: shop
+                offline_store: {flight: {spine_dirs: [/srv/labels, ./spines]}}
+                """, "f.yaml");
+
+        assertThat(config.offlineStore().flightSpineDirs()).containsExactly(Path.of("/srv/labels"), Path.of("./spines"));
+        assertThat(config.offlineStore().withFlightPort(0).flightSpineDirs()).containsExactly(Path.of("/srv/labels"), Path.of("./spines"));
+        assertThatThrownBy(() -> FreshetConfig.parse("""
+                project: shop
+                offline_store: {flight: {spine_dirs: ["  ", [a]]}}
+                """, "f.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offline_store.flight.spine_dirs[0]")
+                .hasMessageContaining("is empty")
+                .hasMessageContaining("offline_store.flight.spine_dirs[1]");
+        assertThatThrownBy(() -> FreshetConfig.parse("""
+                project: shop
+                offline_store: {flight: {spine_dirs: /srv/labels}}
+                """, "f.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offline_store.flight.spine_dirs");
     }
 
     @Test

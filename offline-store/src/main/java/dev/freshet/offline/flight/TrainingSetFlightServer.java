@@ -1,5 +1,6 @@
 package dev.freshet.offline.flight;
 
+import dev.freshet.core.error.ConfigException;
 import dev.freshet.core.error.TransientException;
 import dev.freshet.offline.join.PointInTimeJoin;
 import org.apache.arrow.flight.FlightServer;
@@ -9,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  * table = client.do_get(pyarrow.flight.Ticket(json.dumps(request))).read_all()
  * }</pre>
  * A bad request fails the call with {@code INVALID_ARGUMENT} and the message that says what to fix.
- * Plain gRPC (no TLS): bind it to an address only trusted clients reach. Thread-safe; {@link #close}
- * is idempotent.
+ * The spine is a path on the server's machine, read by the server: with {@linkplain
+ * Builder#spineDirectories spine directories} set, a spine elsewhere (symbolic links followed) is
+ * refused with {@code UNAUTHORIZED} (gRPC {@code PERMISSION_DENIED}), so that a client cannot have the server read any file it
+ * can. Plain gRPC (no TLS): bind it to an address only trusted clients reach. Thread-safe;
+ * {@link #close} is idempotent.
  */
 public final class TrainingSetFlightServer implements AutoCloseable {
 
@@ -84,6 +90,7 @@ public final class TrainingSetFlightServer implements AutoCloseable {
         private BufferAllocator allocator;
         private String host = "127.0.0.1";
         private int port = -1;
+        private List<Path> spineDirectories = List.of();
 
         private Builder() {
         }
@@ -115,15 +122,31 @@ public final class TrainingSetFlightServer implements AutoCloseable {
         }
 
         /**
+         * The directories spines may be read from ({@code offline_store.flight.spine_dirs}); empty, the
+         * default: any path the server's process can read.
+         */
+        public Builder spineDirectories(List<Path> directories) {
+            this.spineDirectories = List.copyOf(directories);
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException when the join, allocator or port was not set
-         * @throws TransientException when the port is in use
+         * @throws ConfigException       when a spine directory does not exist or is not a directory
+         * @throws TransientException    when the port is in use
          */
         public TrainingSetFlightServer start() {
             if (join == null || allocator == null || port < 0) {
                 throw new IllegalStateException("a Flight server needs " + (join == null ? "a join" : allocator == null ? "an allocator" : "a port"));
             }
+            SpineDirectories spines = SpineDirectories.of(spineDirectories);
+            if (spineDirectories.isEmpty() && !loopback(host)) {
+                LOG.warn("the Arrow Flight server listens on {} and reads any spine path a client names; set offline_store.flight.spine_dirs"
+                        + " to the directories spines may come from", host);
+            }
             BufferAllocator own = allocator.newChildAllocator("flight-server", 0, Long.MAX_VALUE);
-            FlightServer server = FlightServer.builder(own, Location.forGrpcInsecure(host, port), new TrainingSetProducer(join, own)).build();
+            FlightServer server = FlightServer.builder(own, Location.forGrpcInsecure(host, port), new TrainingSetProducer(join, own, spines))
+                    .build();
             try {
                 server.start();
             } catch (IOException e) {
@@ -132,6 +155,10 @@ public final class TrainingSetFlightServer implements AutoCloseable {
                         + " (is the port in use? set offline_store.flight.port)", e);
             }
             return new TrainingSetFlightServer(server, own, host);
+        }
+
+        private static boolean loopback(String host) {
+            return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
         }
     }
 }

@@ -30,10 +30,12 @@ final class TrainingSetProducer extends NoOpFlightProducer {
 
     private final PointInTimeJoin join;
     private final BufferAllocator allocator;
+    private final SpineDirectories spines;
 
-    TrainingSetProducer(PointInTimeJoin join, BufferAllocator allocator) {
+    TrainingSetProducer(PointInTimeJoin join, BufferAllocator allocator, SpineDirectories spines) {
         this.join = join;
         this.allocator = allocator;
+        this.spines = spines;
     }
 
     @Override
@@ -44,6 +46,13 @@ final class TrainingSetProducer extends NoOpFlightProducer {
         } catch (InvalidInputException e) {
             listener.error(CallStatus.INVALID_ARGUMENT.withDescription("the ticket is not a training-set request: " + e.getMessage())
                     .toRuntimeException());
+            return;
+        }
+        try {
+            request = spines.admit(request);
+        } catch (SpineDirectories.Refused e) {
+            LOG.warn("Flight request refused: spine {} is outside the spine directories", request.spine());
+            listener.error(CallStatus.UNAUTHORIZED.withDescription(e.getMessage()).toRuntimeException());
             return;
         }
         BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();

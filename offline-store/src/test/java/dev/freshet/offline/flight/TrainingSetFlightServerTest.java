@@ -3,6 +3,7 @@ package dev.freshet.offline.flight;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Source;
+import dev.freshet.core.error.ConfigException;
 import dev.freshet.core.event.Event;
 import dev.freshet.core.feature.FeatureRef;
 import dev.freshet.offline.archive.ArchivedFile;
@@ -166,6 +167,48 @@ class TrainingSetFlightServerTest {
             // the server still serves after bad calls
             assertThat(drain(client, request("activity:clicks_5m").toJson())).isEqualTo(5_000);
         }
+    }
+
+    @Test
+    void withSpineDirectoriesASpineElsewhereIsRefusedWithoutBeingRead() throws Exception {
+        Path allowed = Files.createDirectories(dir.resolve("spines"));
+        Path inside = Files.copy(spine, allowed.resolve("labels.csv"));
+        Path linkOut = Files.createSymbolicLink(allowed.resolve("escape.csv"), spine);
+        try (TrainingSetFlightServer guarded = TrainingSetFlightServer.builder().join(join).allocator(allocator).host("127.0.0.1").port(0)
+                .spineDirectories(List.of(allowed)).start();
+             FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", guarded.port())).build()) {
+            assertThat(drain(client, requestFor(inside).toJson())).isEqualTo(5_000);
+            // relative to the directory, through a symbolic link: still inside
+            assertThat(drain(client, requestFor(allowed.resolve("./sub/../labels.csv")).toJson())).isEqualTo(5_000);
+            for (Path outside : List.of(spine, dir.resolve("no-such.csv"), allowed.resolve("../labels.csv"), linkOut)) {
+                assertThatThrownBy(() -> drain(client, requestFor(outside).toJson()))
+                        .as(outside.toString())
+                        .isInstanceOfSatisfying(FlightRuntimeException.class,
+                                e -> assertThat(e.status().code()).isEqualTo(CallStatus.UNAUTHORIZED.code()))
+                        .hasMessageContaining("is outside the directories this Flight server reads spines from")
+                        .hasMessageContaining("offline_store.flight.spine_dirs");
+            }
+            // inside but missing: the join's own message
+            assertThatThrownBy(() -> drain(client, requestFor(allowed.resolve("missing.csv")).toJson()))
+                    .isInstanceOfSatisfying(FlightRuntimeException.class,
+                            e -> assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code()))
+                    .hasMessageContaining("does not exist");
+        }
+    }
+
+    @Test
+    void aSpineDirectoryThatIsNotThereFailsTheStartNamingTheSetting() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> TrainingSetFlightServer.builder().join(join).allocator(allocator).host("127.0.0.1").port(0)
+                .spineDirectories(List.of(dir, dir.resolve("missing"), file)).start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("offline_store.flight.spine_dirs[1]")
+                .hasMessageContaining("offline_store.flight.spine_dirs[2]")
+                .hasMessageNotContaining("spine_dirs[0]");
+    }
+
+    private TrainingSetRequest requestFor(Path spinePath) {
+        return new TrainingSetRequest(spinePath, "user_id", "ts", List.of(FeatureRef.parse("activity:clicks_5m")), false);
     }
 
     private static long drain(FlightClient client, byte[] ticket) throws Exception {
