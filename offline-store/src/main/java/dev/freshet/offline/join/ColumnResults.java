@@ -7,20 +7,19 @@ import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A source's values in columns as long as the spine, indexed by row number: a value is stored where
  * its row is, so the output needs no sort (what {@link SortedResults} does for spines too long for
  * this). Numbers, booleans and timestamps are kept as longs (a double by its bits) with a bit per row
- * saying whether there is a value; strings as the aggregate's own strings. Not thread-safe.
+ * saying whether there is a value; strings as their UTF-8 bytes ({@link StringColumn}). Not
+ * thread-safe.
  */
 final class ColumnResults implements SourceResults {
 
     /** The most rows kept in columns (a Java array's length). */
     static final long MAX_ROWS = Integer.MAX_VALUE - 16;
 
-    /** Heap per row and slot of a string value: the reference and, at worst, a string of its own. */
+    /** Heap assumed per row and slot of a string value: its place (12 bytes) and its bytes, generously. */
     private static final long STRING_BYTES = 64;
 
     private final String source;
@@ -29,7 +28,7 @@ final class ColumnResults implements SourceResults {
     private final ValueKind[] kinds;
     /** Per slot: the values (null for a string slot) and the strings (null for the others). */
     private final long[][] numbers;
-    private final String[][] strings;
+    private final StringColumn[] strings;
     /** Per slot: bit {@code r} set when row {@code r} has a value. */
     private final long[][] present;
     /** Bit {@code r} set when row {@code r}'s values were put. */
@@ -49,11 +48,11 @@ final class ColumnResults implements SourceResults {
         this.columns = columns.clone();
         this.kinds = kinds.clone();
         this.numbers = new long[kinds.length][];
-        this.strings = new String[kinds.length][];
+        this.strings = new StringColumn[kinds.length];
         this.present = new long[kinds.length][];
         for (int s = 0; s < kinds.length; s++) {
             if (kinds[s] == ValueKind.STRING) {
-                strings[s] = new String[this.rows];
+                strings[s] = new StringColumn(this.rows);
             } else {
                 numbers[s] = new long[this.rows];
                 present[s] = new long[words(this.rows)];
@@ -84,7 +83,7 @@ final class ColumnResults implements SourceResults {
                 continue;
             }
             switch (kinds[s]) {
-                case STRING -> strings[s][r] = (String) v;
+                case STRING -> strings[s].set(r, (String) v);
                 case LONG, TIMESTAMP -> set(s, r, (Long) v);
                 case DOUBLE -> set(s, r, Double.doubleToRawLongBits((Double) v));
                 case BOOLEAN -> set(s, r, (Boolean) v ? 1 : 0);
@@ -110,7 +109,7 @@ final class ColumnResults implements SourceResults {
         for (int s = 0; s < kinds.length; s++) {
             FieldVector v = features[columns[s]];
             switch (kinds[s]) {
-                case STRING -> fillStrings((VarCharVector) v, strings[s], from, n);
+                case STRING -> strings[s].fill((VarCharVector) v, from, n);
                 case LONG, TIMESTAMP, DOUBLE -> fillWords((BaseFixedWidthVector) v, s, from, n);
                 case BOOLEAN -> fillBooleans((BitVector) v, s, from, n);
             }
@@ -143,17 +142,6 @@ final class ColumnResults implements SourceResults {
         for (int r = 0; r < n; r++) {
             if (has(slot, from + r)) {
                 v.set(r, (int) values[from + r]);
-            } else {
-                v.setNull(r);
-            }
-        }
-    }
-
-    private static void fillStrings(VarCharVector v, String[] values, int from, int n) {
-        for (int r = 0; r < n; r++) {
-            String s = values[from + r];
-            if (s != null) {
-                v.setSafe(r, s.getBytes(StandardCharsets.UTF_8));
             } else {
                 v.setNull(r);
             }
