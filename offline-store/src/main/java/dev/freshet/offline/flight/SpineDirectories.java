@@ -64,7 +64,8 @@ final class SpineDirectories {
     }
 
     /**
-     * The request to run: the same, with its spine's real path when directories are set.
+     * The request to run: the same, with the spine's path as checked when directories are set (its
+     * real path, or when it cannot be resolved, its normalised absolute path).
      *
      * @throws Refused when the spine lies outside every directory
      */
@@ -80,13 +81,18 @@ final class SpineDirectories {
         try {
             real = given.toRealPath();
         } catch (IOException e) {
-            // inside, but missing or unreadable: the join says so in its own words
-            return request;
+            // inside, but missing or unreadable: the join says so in its own words, about the path checked (the path as
+            // given could lead elsewhere: through a link, "link/../x" is not "x")
+            return withSpine(request, given);
         }
         if (!inside(real, realDirectories)) {
             throw refused(request.spine());
         }
-        return new TrainingSetRequest(real, request.entityColumn(), request.timestampColumn(), request.features(),
+        return withSpine(request, real);
+    }
+
+    private static TrainingSetRequest withSpine(TrainingSetRequest request, Path spine) {
+        return new TrainingSetRequest(spine, request.entityColumn(), request.timestampColumn(), request.features(),
                 request.fullFeatureNames());
     }
 

@@ -193,6 +193,15 @@ class TrainingSetFlightServerTest {
                     .isInstanceOfSatisfying(FlightRuntimeException.class,
                             e -> assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code()))
                     .hasMessageContaining("does not exist");
+            // "link/../secret.csv" reads as "secret.csv" inside, which is missing, but the system would follow the link out
+            // of the directory and up to a file that exists: what is opened is what was checked
+            Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+            Files.copy(spine, dir.resolve("secret.csv"));
+            Files.createSymbolicLink(allowed.resolve("out"), elsewhere);
+            assertThatThrownBy(() -> drain(client, requestFor(Path.of(allowed + "/out/../secret.csv")).toJson()))
+                    .isInstanceOfSatisfying(FlightRuntimeException.class,
+                            e -> assertThat(e.status().code()).isEqualTo(CallStatus.INVALID_ARGUMENT.code()))
+                    .hasMessageContaining("does not exist");
         }
     }
 
