@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -157,8 +159,13 @@ public final class TrainingSetFlightServer implements AutoCloseable {
             return new TrainingSetFlightServer(server, own, host);
         }
 
+        /** Whether {@code host} names this machine only; a name that does not resolve counts as not. */
         private static boolean loopback(String host) {
-            return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
     }
 }

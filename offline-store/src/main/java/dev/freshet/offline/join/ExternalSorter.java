@@ -234,29 +234,27 @@ final class ExternalSorter implements AutoCloseable {
     private void permute() {
         // one column at a time, out of place: the reads through order are independent of each other, so
         // the processor overlaps their cache misses (following the permutation's cycles in place does
-        // not: each read waits for the one before). One spare long and one spare int per record.
-        long[] spare = new long[size];
-        for (int k = 0; k < size; k++) {
-            spare[k] = as[order[k]];
-        }
-        long[] old = as;
-        as = spare;
-        spare = old;
-        for (int k = 0; k < size; k++) {
-            spare[k] = bs[order[k]];
-        }
-        old = bs;
-        bs = spare;
-        spare = old;
-        for (int k = 0; k < size; k++) {
-            spare[k] = cs[order[k]];
-        }
-        cs = spare;
+        // not: each read waits for the one before). One spare long and one spare int per record: each
+        // column gathered goes into the one gathered before it, whose old contents are no longer needed.
+        long[] a = gather(as, new long[size]);
+        long[] b = gather(bs, as);
+        long[] c = gather(cs, bs);
+        as = a;
+        bs = b;
+        cs = c;
         int[] g = new int[size];
         for (int k = 0; k < size; k++) {
             g[k] = group[order[k]];
         }
         group = g;
+    }
+
+    /** {@code column} in sorted order, written into {@code into} (at least {@link #size} long). */
+    private long[] gather(long[] column, long[] into) {
+        for (int k = 0; k < size; k++) {
+            into[k] = column[order[k]];
+        }
+        return into;
     }
 
     /**

@@ -161,11 +161,6 @@ final class KeyIndex {
         return Arrays.copyOfRange(bytes, id == 0 ? 0 : ends[id - 1], ends[id]);
     }
 
-    /** The length in UTF-8 bytes of the key numbered {@code id}. */
-    int keyLength(int id) {
-        return ends[id] - (id == 0 ? 0 : ends[id - 1]);
-    }
-
     int size() {
         return size;
     }

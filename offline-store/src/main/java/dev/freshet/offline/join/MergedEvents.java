@@ -95,8 +95,7 @@ final class MergedEvents implements EventStream {
                 continue;
             }
             EventStream s = streams[group[k]];
-            if (!runnerUp || s.ts() < runnerTs || s.ts() == runnerTs && (s.partition() < runnerPartition
-                    || s.partition() == runnerPartition && s.offset() < runnerOffset)) {
+            if (!runnerUp || precedes(s.ts(), s.partition(), s.offset(), runnerTs, runnerPartition, runnerOffset)) {
                 runnerUp = true;
                 runnerTs = s.ts();
                 runnerPartition = s.partition();
@@ -106,24 +105,22 @@ final class MergedEvents implements EventStream {
     }
 
     private boolean beforeRunnerUp(EventStream h) {
-        long ts = h.ts();
-        if (ts != runnerTs) {
-            return ts < runnerTs;
-        }
-        if (h.partition() != runnerPartition) {
-            return h.partition() < runnerPartition;
-        }
-        return h.offset() < runnerOffset;
+        return precedes(h.ts(), h.partition(), h.offset(), runnerTs, runnerPartition, runnerOffset);
     }
 
     private static boolean before(EventStream x, EventStream y) {
-        if (x.ts() != y.ts()) {
-            return x.ts() < y.ts();
+        return precedes(x.ts(), x.partition(), x.offset(), y.ts(), y.partition(), y.offset());
+    }
+
+    /** Whether (ts, partition, offset) {@code x} comes strictly before {@code y}. */
+    private static boolean precedes(long xTs, int xPartition, long xOffset, long yTs, int yPartition, long yOffset) {
+        if (xTs != yTs) {
+            return xTs < yTs;
         }
-        if (x.partition() != y.partition()) {
-            return x.partition() < y.partition();
+        if (xPartition != yPartition) {
+            return xPartition < yPartition;
         }
-        return x.offset() < y.offset();
+        return xOffset < yOffset;
     }
 
     private void leaveGroup() {

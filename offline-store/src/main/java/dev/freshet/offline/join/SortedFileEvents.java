@@ -234,21 +234,17 @@ final class SortedFileEvents implements EventStream {
     public EventRow row() {
         EventRow r = this.eventRow;
         r.timestamp = ts;
-        for (int i = 0; i < fields.length; i++) {
-            int p = fields[i];
-            FieldVector v = fieldVectors[i];
-            if (v == null || fieldNulls[i] && v.isNull(row)) {
+        for (int k = 0; k < fields.length; k++) {
+            int p = fields[k];
+            if (isNull(k)) {
                 r.setNull(p);
-                continue;
-            }
-            r.nulls[p] = false;
-            switch (types[i]) {
-                case STRING -> {
-                    int[] o = fieldOffsets[i];
-                    r.strings[p] = new String(fieldData[i], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8);
+            } else {
+                r.nulls[p] = false;
+                if (types[k] == FieldType.STRING) {
+                    r.strings[p] = string(k);
+                } else {
+                    r.bits[p] = bits(k);
                 }
-                case LONG, TIMESTAMP, DOUBLE -> r.bits[p] = fieldBits[i][row];
-                case BOOLEAN -> r.bits[p] = ((BitVector) v).get(row);
             }
         }
         return r;
@@ -259,17 +255,30 @@ final class SortedFileEvents implements EventStream {
     public void copyTo(EventRows rows, int i) {
         rows.setTime(i, ts);
         for (int k = 0; k < fields.length; k++) {
-            FieldVector v = fieldVectors[k];
-            boolean isNull = v == null || fieldNulls[k] && v.isNull(row);
-            switch (types[k]) {
-                case STRING -> {
-                    int[] o = fieldOffsets[k];
-                    rows.setString(i, k, isNull ? null : new String(fieldData[k], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8));
-                }
-                case LONG, TIMESTAMP, DOUBLE -> rows.setValue(i, k, isNull, isNull ? 0 : fieldBits[k][row]);
-                case BOOLEAN -> rows.setValue(i, k, isNull, isNull ? 0 : ((BitVector) v).get(row));
+            boolean isNull = isNull(k);
+            if (types[k] == FieldType.STRING) {
+                rows.setString(i, k, isNull ? null : string(k));
+            } else {
+                rows.setValue(i, k, isNull, isNull ? 0 : bits(k));
             }
         }
+    }
+
+    /** Whether aggregated field {@code k} of the current row is null (or missing from the file). */
+    private boolean isNull(int k) {
+        FieldVector v = fieldVectors[k];
+        return v == null || fieldNulls[k] && v.isNull(row);
+    }
+
+    /** String field {@code k} of the current row, not null. */
+    private String string(int k) {
+        int[] o = fieldOffsets[k];
+        return new String(fieldData[k], o[row], o[row + 1] - o[row], StandardCharsets.UTF_8);
+    }
+
+    /** Non-string field {@code k} of the current row, not null, as {@link EventRow#bits} holds it. */
+    private long bits(int k) {
+        return types[k] == FieldType.BOOLEAN ? ((BitVector) fieldVectors[k]).get(row) : fieldBits[k][row];
     }
 
     @Override
