@@ -33,13 +33,18 @@ import java.util.SplittableRandom;
  * the same broker in the same run. The ratio is the figure.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.freshet.bench.pipeline.PipelineThroughput [events] [partitions] [commit interval ms] [stream threads]
+ * java -cp bench/target/benchmarks.jar dev.freshet.bench.pipeline.PipelineThroughput [events] [partitions] [commit interval ms] [stream threads] [warm-up blocks]
  * </pre>
  *
- * Events: the example schema (user, item, price, time) for 10,000 users and 5,000 items over the
- * last hour, about a tenth of them late by up to five minutes. The pipeline's rate is measured
- * from its first event added to a tile until the last one is: startup and rebalancing are not
- * counted, the commit latency of the last records is.
+ * Events: the example schema (user, item, price, time) for 10,000 users and 5,000 items, {@code
+ * events} to an hour, about a tenth of them late by up to five minutes. All of them are produced
+ * before the pipeline starts, as one stream in time order: first the warm-up blocks (default 2),
+ * each of {@code events} events over an hour, then the measured block over the last hour. The rate
+ * of each block runs from the moment the tiles hold every event of the blocks before it (for the
+ * first, from its first event added to a tile) until they hold all of its own; startup and
+ * rebalancing are not counted. The first block is the cold rate: the JIT compiles the broker's,
+ * the clients' and Kafka Streams' code in the same JVM all through it, on the same two cores. The
+ * last block is the sustained rate, the figure.
  */
 public final class PipelineThroughput {
 
@@ -55,6 +60,9 @@ public final class PipelineThroughput {
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int commitMs = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int warmupBlocks = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        int blocks = warmupBlocks + 1;
+        long total = (long) events * blocks;
         Path dir = Files.createTempDirectory("freshet-bench");
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
             if (!Files.isRegularFile(EXAMPLE)) {
@@ -69,22 +77,24 @@ public final class PipelineThroughput {
             try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
                 admin.ensure(Topics.plan(config));
             }
-            long produceNanos = produce(broker.bootstrapServers(), events);
-            System.out.printf(Locale.ROOT, "%,d events, %d partitions, commit interval %d ms, %d stream thread(s)%n", events, partitions,
-                    commitMs, threads);
-            System.out.printf(Locale.ROOT, "produced %,d events in %.1f s (%,.0f events/s)%n", events, produceNanos / 1e9,
-                    events / (produceNanos / 1e9));
+            long produceNanos = produce(broker.bootstrapServers(), events, blocks);
+            System.out.printf(Locale.ROOT, "%,d events per block, %d warm-up block(s) and 1 measured, %d partitions, commit interval %d ms, %d stream thread(s)%n",
+                    events, warmupBlocks, partitions, commitMs, threads);
+            System.out.printf(Locale.ROOT, "produced %,d events in %.1f s (%,.0f events/s)%n", total, produceNanos / 1e9,
+                    total / (produceNanos / 1e9));
 
             // anchor: a plain consumer reading the raw topic, twice (the first read warms the page cache and the JIT)
-            consume(broker.bootstrapServers(), "clicks", events);
-            long consumeNanos = consume(broker.bootstrapServers(), "clicks", events);
-            double raw = events / (consumeNanos / 1e9);
-            System.out.printf(Locale.ROOT, "anchor: plain consumer read %,d records in %.2f s (%,.0f records/s)%n", events,
+            consume(broker.bootstrapServers(), "clicks", total);
+            long consumeNanos = consume(broker.bootstrapServers(), "clicks", total);
+            double raw = total / (consumeNanos / 1e9);
+            System.out.printf(Locale.ROOT, "anchor: plain consumer read %,d records in %.2f s (%,.0f records/s)%n", total,
                     consumeNanos / 1e9, raw);
 
-            double pipelineRate = runPipeline(config, broker.bootstrapServers(), events);
-            System.out.printf(Locale.ROOT, "pipeline (ingest + features, exactly once): %,.0f events/s = %.0f %% of the raw consume rate%n",
-                    pipelineRate, 100 * pipelineRate / raw);
+            double[] rates = runPipeline(config, broker.bootstrapServers(), events, blocks);
+            System.out.printf(Locale.ROOT, "pipeline (ingest + features, exactly once), cold (first block): %,.0f events/s = %.1f %% of the raw consume rate%n",
+                    rates[0], 100 * rates[0] / raw);
+            System.out.printf(Locale.ROOT, "pipeline (ingest + features, exactly once), sustained (block %d): %,.0f events/s = %.1f %% of the raw consume rate%n",
+                    blocks, rates[blocks - 1], 100 * rates[blocks - 1] / raw);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -94,7 +104,8 @@ public final class PipelineThroughput {
         }
     }
 
-    private static long produce(String bootstrap, int events) {
+    /** Produces {@code blocks} blocks of {@code events} events, each over an hour, the last one over the last hour. */
+    private static long produce(String bootstrap, int events, int blocks) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -104,8 +115,11 @@ public final class PipelineThroughput {
         long now = System.currentTimeMillis();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < events; i++) {
-                long ts = now - 3_600_000L + (long) i * 3_500_000L / events;
+            long total = (long) events * blocks;
+            long firstTs = now - blocks * 3_600_000L;
+            for (long i = 0; i < total; i++) {
+                // in time order, up to 100 s ago (then late ones)
+                long ts = firstTs + i * (blocks * 3_600_000L - 100_000L) / total;
                 if (random.nextInt(10) == 0) {
                     ts -= random.nextLong(300_000);
                 }
@@ -119,37 +133,51 @@ public final class PipelineThroughput {
         return System.nanoTime() - start;
     }
 
-    private static long consume(String bootstrap, String topic, int expected) {
+    private static long consume(String bootstrap, String topic, long expected) {
         return RawConsume.nanos(bootstrap, topic, expected, false, 2_000);
     }
 
-    private static double runPipeline(FreshetConfig config, String bootstrap, int events) throws InterruptedException {
+    /** Runs the pipeline until the tiles hold every event; returns the rate of each block, in events/s. */
+    private static double[] runPipeline(FreshetConfig config, String bootstrap, int events, int blocks) throws InterruptedException {
+        long total = (long) events * blocks;
+        double[] rates = new double[blocks];
         try (Pipeline pipeline = Pipeline.start(config, bootstrap)) {
             pipeline.awaitRunning(Duration.ofSeconds(120));
-            long first = 0;
+            long blockStart = 0;
+            long blockStartApplied = 0;
+            int block = 0;
             long lastReport = System.nanoTime();
-            while (true) {
+            while (block < blocks) {
                 long applied = pipeline.featureCounters().get("user_activity", FeatureCounters.Kind.APPLIED);
                 long now = System.nanoTime();
-                if (first == 0 && applied > 0) {
-                    first = now;
+                if (blockStart == 0 && applied > 0) {
+                    blockStart = now;
                 }
-                if (applied >= events) {
-                    double seconds = (now - first) / 1e9;
-                    System.out.printf(Locale.ROOT, "pipeline: %,d events into tiles in %.2f s; %,d valid, %,d dead letters, %,d tiles published%n",
-                            applied, seconds, pipeline.ingestCounters().valid("clicks"), pipeline.ingestCounters().deadLettered("clicks"),
+                while (block < blocks && applied >= (block + 1L) * events) {
+                    double seconds = (now - blockStart) / 1e9;
+                    rates[block] = (applied - blockStartApplied) / seconds;
+                    System.out.printf(Locale.ROOT, "  block %d of %d%s: %,d events into tiles in %.2f s: %,.0f events/s%n", block + 1, blocks,
+                            block + 1 < blocks ? " (warm-up)" : " (measured)", applied - blockStartApplied, seconds, rates[block]);
+                    blockStart = now;
+                    blockStartApplied = applied;
+                    block++;
+                }
+                if (block == blocks) {
+                    System.out.printf(Locale.ROOT, "pipeline: %,d events into tiles; %,d valid, %,d dead letters, %,d tiles published%n",
+                            applied, pipeline.ingestCounters().valid("clicks"), pipeline.ingestCounters().deadLettered("clicks"),
                             pipeline.featureCounters().get("user_activity", FeatureCounters.Kind.PUBLISHED));
-                    return applied / seconds;
+                    return rates;
                 }
                 if (pipeline.failure().isPresent()) {
                     throw new IllegalStateException("the pipeline failed", pipeline.failure().get());
                 }
                 if (now - lastReport > 5_000_000_000L) {
                     lastReport = now;
-                    System.out.printf(Locale.ROOT, "  ... %,d of %,d events in tiles%n", applied, events);
+                    System.out.printf(Locale.ROOT, "  ... %,d of %,d events in tiles%n", applied, total);
                 }
                 Thread.sleep(20);
             }
+            return rates;
         }
     }
 
