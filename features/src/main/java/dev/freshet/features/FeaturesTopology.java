@@ -59,6 +59,11 @@ public final class FeaturesTopology {
 
     /** Adds the features nodes of every view of the configuration to {@code builder}. */
     public static void addTo(StreamsBuilder builder, FreshetConfig config, FeatureCounters counters) {
+        addTo(builder, config, counters, TILE_CACHE_SIZE);
+    }
+
+    /** The same, with {@code tileCacheSize} decoded tiles kept in memory per view and task (tests use a tiny cache, so that tiles are read back from the store). */
+    static void addTo(StreamsBuilder builder, FreshetConfig config, FeatureCounters counters, int tileCacheSize) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(counters, "counters");
         Definitions defs = config.definitions();
@@ -87,7 +92,7 @@ public final class FeaturesTopology {
                 }
                 ViewAggregator aggregator = ViewAggregator.of(defs, view);
                 long retention = Retention.of(view, config.streams().grace());
-                in.process(new Supplier(aggregator, json, retention, config, commits, counters), Named.as("features." + view.name()))
+                in.process(new Supplier(aggregator, json, retention, config, commits, counters, tileCacheSize), Named.as("features." + view.name()))
                         .to(Topics.tiles(view.name()), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName("features." + view.name() + ".publish").withStreamPartitioner(new ByEntity()));
             }
@@ -113,11 +118,11 @@ public final class FeaturesTopology {
     }
 
     private record Supplier(ViewAggregator aggregator, EventJson json, long retention, FreshetConfig config,
-                            CommitRequests commits, FeatureCounters counters) implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
+                            CommitRequests commits, FeatureCounters counters, int tileCacheSize) implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
         @Override
         public Processor<byte[], byte[], byte[], byte[]> get() {
             return new TileProcessor(aggregator, json, retention, publishInterval(config.streams().commitInterval()), commits, stores(aggregator),
-                    counters, TILE_CACHE_SIZE);
+                    counters, tileCacheSize);
         }
 
         @Override

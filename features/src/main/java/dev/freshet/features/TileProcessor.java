@@ -32,8 +32,9 @@ import java.util.Map;
  * Keeps the tiles of one feature view for the entities of one task, and publishes them.
  *
  * <h2>Per event</h2>
- * The event's tile is read (from a small cache of decoded tiles, else the RocksDB store), the event
- * added, the tile written back and marked pending. Events whose tile is closed (it ends more than the
+ * The event's tile is read (from a small cache of decoded tiles, else the RocksDB store, unless it is
+ * a recent tile known not to be there yet: {@link KnownTiles}), the event added, the tile written back
+ * and marked pending. Events whose tile is closed (it ends more than the
  * view's retention before stream time) are skipped and counted.
  *
  * <h2>Every publish interval (wall-clock punctuation, a quarter of the commit interval)</h2>
@@ -46,7 +47,8 @@ import java.util.Map;
  *
  * <h2>Exactly once</h2>
  * Everything that decides future output is in logged state stores: tiles, lifetime prefixes,
- * stream time, and the start of the oldest tile changed since the last publication (written when
+ * stream time (written when it moves the boundary below which tiles are closed, the only thing it
+ * decides, rather than for every event), and the start of the oldest tile changed since the last publication (written when
  * it goes down, cleared when tiles are published; two writes per interval, not one per tile). A
  * crash between an update and its publication therefore loses nothing: the update and that start
  * were committed together, and a restarted task publishes again every tile from that start on
@@ -81,7 +83,10 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** The oldest start among the pending tiles (as logged), or Long.MAX_VALUE when none is pending. */
     private long pendingFrom = Long.MAX_VALUE;
     private Map<Bytes, Tile> cache;
+    private final KnownTiles known = new KnownTiles();
     private long streamTime;
+    /** The stream time in the store: the latest one that moved {@link #closedBelow}. */
+    private long storedStreamTime;
     /** The largest record timestamp (when the raw event was produced) among the events added since the last publication. */
     private long newestInput = Long.MIN_VALUE;
     private long expiredBelow;
@@ -128,7 +133,17 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         };
         Long stored = timeStore.get(STREAM_TIME_KEY);
         streamTime = stored == null ? Long.MIN_VALUE : stored;
+        storedStreamTime = streamTime;
         expiredBelow = Long.MIN_VALUE;
+        // the recent tiles in the store (all of them when no event was seen yet: then there are none)
+        long trackFrom = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : trackedFrom(streamTime);
+        known.reset(trackFrom);
+        try (KeyValueIterator<Bytes, byte[]> it = tiles.range(trackFrom == Long.MIN_VALUE ? null : TileStoreKey.boundary(trackFrom), null)) {
+            while (it.hasNext() && known.from() != Long.MAX_VALUE) {
+                Bytes key = it.next().key;
+                known.written(key, TileStoreKey.tileStart(key));
+            }
+        }
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
     }
 
@@ -164,13 +179,17 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         if (ts > streamTime) {
+            if (storedStreamTime == Long.MIN_VALUE || closedBelow(ts) != closedBelow(storedStreamTime)) {
+                timeStore.put(STREAM_TIME_KEY, ts);
+                storedStreamTime = ts;
+            }
             streamTime = ts;
-            timeStore.put(STREAM_TIME_KEY, ts);
+            known.advance(trackedFrom(ts));
         }
         Bytes key = TileStoreKey.of(start, entity.getBytes(StandardCharsets.UTF_8));
         Tile tile = cache.get(key);
         if (tile == null) {
-            byte[] stored = tiles.get(key);
+            byte[] stored = known.tracks(start) && !known.exists(key, start) ? null : tiles.get(key);
             tile = stored == null ? aggregator.newTile(start) : aggregator.decode(stored);
             cache.put(key, tile);
         }
@@ -178,6 +197,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         newestInput = Math.max(newestInput, record.timestamp());
         byte[] encoded = aggregator.encode(tile, writer);
         tiles.put(key, encoded);
+        known.written(key, start);
         pending.put(key, encoded);
         if (start < pendingFrom) {
             pendingFrom = start;
@@ -189,6 +209,22 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Whether a tile has ended more than the retention before stream time, so it may no longer change. */
     private boolean isClosed(long tileStart) {
         return streamTime != Long.MIN_VALUE && tileStart + tileMs <= streamTime - retentionMs;
+    }
+
+    /**
+     * The start of the first tile still open at stream time {@code t}: every tile before it is
+     * closed ({@link #isClosed}) and expires. It is all that stream time decides, so the stored stream
+     * time need only change when this does.
+     */
+    private long closedBelow(long t) {
+        return t - retentionMs < Long.MIN_VALUE + tileMs ? Long.MIN_VALUE : aggregator.tileStart(t - retentionMs);
+    }
+
+    /** The first tile start {@link #known} tracks at stream time {@code t}. */
+    private long trackedFrom(long t) {
+        long start = aggregator.tileStart(t);
+        long back = (KnownTiles.TRACKED_TILES - 1) * tileMs;
+        return start < Long.MIN_VALUE + back ? Long.MIN_VALUE : start - back;
     }
 
     private void punctuate() {
@@ -248,6 +284,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             context.forward(new Record<byte[], byte[]>(tileKey.toBytes(), null, now));
             tiles.delete(kv.key);
             cache.remove(kv.key);
+            known.removed(kv.key, TileStoreKey.tileStart(kv.key));
         }
         counters.add(view, Kind.EXPIRED, closed.size());
         counters.add(view, Kind.PUBLISHED, closed.size());

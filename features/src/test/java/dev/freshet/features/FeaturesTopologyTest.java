@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -164,6 +165,33 @@ class FeaturesTopologyTest {
         Map<TileKey, Tile> itemReference = FeatureFixtures.reference(defs, items, stream);
         assertThat(itemPublished).hasSameSizeAs(itemReference);
         itemReference.forEach((key, tile) -> assertThat(itemPublished.get(key)).as(key.toString()).isEqualTo(itemAgg.encode(tile)));
+    }
+
+    @Test
+    void tilesReadBackFromTheStoreGiveTheReferenceTiles() {
+        // a cache of one decoded tile: nearly every event's tile is read back from RocksDB, or known not to be there
+        driver.close();
+        FreshetConfig local = config.withStreams(config.streams().withStateDir(stateDir.resolve("small-cache")));
+        StreamsBuilder builder = new StreamsBuilder();
+        FeaturesTopology.addTo(builder, local, counters, 1);
+        driver = new TopologyTestDriver(builder.build(), Pipeline.properties(local, "unused:9092"), NOW);
+        events = driver.createInputTopic(Topics.events("clicks"), new ByteArraySerializer(), new ByteArraySerializer());
+        activityTiles = driver.createOutputTopic(Topics.tiles("activity"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        // shuffled, so that events go back to tiles both inside and far outside the recent ones tracked in memory
+        List<Event> stream = new ArrayList<>(new RandomEvents(13, 20, 40).stream(2_000, T - 3_600_000, 3_600_000));
+        Collections.shuffle(stream, new java.util.Random(7));
+        send(stream.subList(0, 1_000));
+        publish();
+        send(stream.subList(1_000, stream.size()));
+        publish();
+
+        Map<TileKey, byte[]> published = FeatureFixtures.latest(read(activityTiles));
+        Map<TileKey, Tile> reference = FeatureFixtures.reference(defs, activity, stream);
+        assertThat(published).hasSameSizeAs(reference);
+        // the reference adds the events in the order sent, as the processor does: the encodings are equal
+        reference.forEach((key, tile) -> assertThat(published.get(key)).as(key.toString()).isEqualTo(agg.encode(tile)));
+        assertThat(counters.get("activity", FeatureCounters.Kind.APPLIED)).isEqualTo(stream.size());
     }
 
     @Test
