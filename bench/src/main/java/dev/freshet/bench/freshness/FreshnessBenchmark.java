@@ -46,12 +46,16 @@ import java.util.stream.Stream;
  * second the event is instead a probe, the only event of a new user {@code probe-<n>}, whose send
  * time is recorded. A {@link ProbePoller} looks the pending probes up over HTTP
  * ({@code clicks_total}: NOT_FOUND until the tile is in the store) and records when each turns
- * PRESENT. Phases: a warm-up at the first rate (not counted), then each rate. The anchor, for the
+ * PRESENT. Phases: warm-up passes (default two; each rate once per pass, reported but not
+ * counted), then each rate, measured. One JVM holds the broker, the clients, Kafka Streams and the
+ * API; its JIT compiles their code through the first two minutes of the run, competing for the two
+ * cores (a single 10-second warm-up at the first rate left p99 two to three times the settled
+ * figure). The anchor, for the
  * same probes in the same run: a plain consumer of the raw topic ({@link RawTopicWatcher}), i.e.
  * Kafka's own produce-to-consume latency through the same broker.
  *
  * <pre>
- * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.freshness.FreshnessBenchmark [seconds per rate, default 20] [rates, default 1000,10000] [commit interval ms, default: the example's] [nostages]
+ * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.freshness.FreshnessBenchmark [seconds per rate, default 20] [rates, default 1000,10000] [commit interval ms, default: the example's] [nostages|stages] [warm-up passes, default 2]
  * </pre>
  *
  * <p>Unless {@code nostages} is given, two more plain consumers split the delay into stages: they
@@ -67,7 +71,6 @@ public final class FreshnessBenchmark {
 
     static final int PROBES_PER_SECOND = 20;
     static final int USERS = 10_000;
-    static final int WARMUP_SECONDS = 10;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     static final String VIEW = "user_activity";
     static final String FEATURE = "clicks_total";
@@ -86,12 +89,13 @@ public final class FreshnessBenchmark {
         int[] rates = args.length > 1 ? Stream.of(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{1_000, 10_000};
         // a diagnostic, not a tuning: how freshness follows the commit interval
         Duration commitInterval = args.length > 2 && !args[2].equals("default") ? Duration.ofMillis(Long.parseLong(args[2])) : null;
-        boolean stages = args.length <= 3 || !args[3].equals("nostages");
+        boolean stages = args.length <= 3 || !args[3].equals("nostages");  // "stages" (or anything else) keeps them
+        int warmupPasses = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         if (!Files.isRegularFile(EXAMPLE)) {
             throw new IllegalStateException("run this from the repository root: it reads the example " + EXAMPLE.toAbsolutePath());
         }
         Path dir = Files.createTempDirectory("freshet-bench-freshness-");
-        Probes probes = new Probes(PROBES_PER_SECOND * (WARMUP_SECONDS + seconds * rates.length) + 100);
+        Probes probes = new Probes(PROBES_PER_SECOND * (warmupPasses + 1) * seconds * rates.length + 100);
         List<Phase> phases = new ArrayList<>();
         try (EmbeddedKafka broker = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
             String bootstrap = broker.bootstrapServers();
@@ -124,9 +128,11 @@ public final class FreshnessBenchmark {
                      ProbePoller poller = new ProbePoller(api.url(), VIEW + ":" + FEATURE, joinKey, probes);
                      KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
                     SplittableRandom random = new SplittableRandom(1);
-                    phases.add(run("warm-up", rates[0], WARMUP_SECONDS, producer, topic, probes, random, pipeline));
-                    for (int rate : rates) {
-                        phases.add(run(String.format(Locale.ROOT, "%,d events/s", rate), rate, seconds, producer, topic, probes, random, pipeline));
+                    for (int pass = 0; pass <= warmupPasses; pass++) {
+                        String name = pass < warmupPasses ? "warm-up " + (pass + 1) : "measured";
+                        for (int rate : rates) {
+                            phases.add(run(name, rate, seconds, producer, topic, probes, random, pipeline));
+                        }
                     }
                     System.out.printf(Locale.ROOT, "%,d lookups by the poller; sink: %,d tiles written in %,d batches%n", poller.lookups(),
                             sink.tilesWritten(), sink.batches());
@@ -181,7 +187,7 @@ public final class FreshnessBenchmark {
         Phase phase = new Phase(name, rate, seconds, firstProbe, endProbe, achieved);
         System.out.print(probes.slowest(firstProbe, endProbe, 5));
         printCommits(pipeline);
-        System.out.printf(Locale.ROOT, "%s: sent %,.0f events/s%n", name, achieved);
+        System.out.printf(Locale.ROOT, "%s, %,d events/s: sent %,.0f events/s%n", name, rate, achieved);
         for (Probes.Stage s : Probes.Stage.values()) {
             System.out.printf(Locale.ROOT, "  send -> %-6s %s%n", s, probes.stats(s, firstProbe, endProbe));
         }
@@ -220,15 +226,15 @@ public final class FreshnessBenchmark {
     }
 
     private static void print(List<Phase> phases, Probes probes) {
-        System.out.printf(Locale.ROOT, "%n| rate | sent | probes | visible through the API: p50 | p99 | max | events topic p50 / p99 | "
-                + "tiles topic p50 / p99 | anchor: raw topic p50 / p99 / max |%n|---|---|---|---|---|---|---|---|---|%n");
-        for (Phase p : phases.subList(1, phases.size())) {
+        System.out.printf(Locale.ROOT, "%n| pass | rate | sent | probes | visible through the API: p50 | p99 | max | events topic p50 / p99 | "
+                + "tiles topic p50 / p99 | anchor: raw topic p50 / p99 / max |%n|---|---|---|---|---|---|---|---|---|---|%n");
+        for (Phase p : phases) {
             Probes.Stats api = probes.stats(Probes.Stage.API, p.firstProbe(), p.endProbe());
             Probes.Stats events = probes.stats(Probes.Stage.EVENTS, p.firstProbe(), p.endProbe());
             Probes.Stats tiles = probes.stats(Probes.Stage.TILES, p.firstProbe(), p.endProbe());
             Probes.Stats raw = probes.stats(Probes.Stage.RAW, p.firstProbe(), p.endProbe());
-            System.out.printf(Locale.ROOT, "| %,d events/s | %,.0f events/s | %d%s | %.0f ms | %.0f ms | %.0f ms | %.0f / %.0f ms | %.0f / %.0f ms "
-                            + "| %.1f / %.1f / %.1f ms |%n", p.rate(), p.achievedRate(), p.endProbe() - p.firstProbe(),
+            System.out.printf(Locale.ROOT, "| %s | %,d events/s | %,.0f events/s | %d%s | %.0f ms | %.0f ms | %.0f ms | %.0f / %.0f ms | %.0f / %.0f ms "
+                            + "| %.1f / %.1f / %.1f ms |%n", p.name(), p.rate(), p.achievedRate(), p.endProbe() - p.firstProbe(),
                     api.missing() == 0 ? "" : " (" + api.missing() + " never visible)", api.percentile(0.5), api.percentile(0.99), api.max(),
                     events.percentile(0.5), events.percentile(0.99), tiles.percentile(0.5), tiles.percentile(0.99),
                     raw.percentile(0.5), raw.percentile(0.99), raw.max());
