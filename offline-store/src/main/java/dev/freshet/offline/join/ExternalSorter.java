@@ -193,15 +193,7 @@ final class ExternalSorter implements AutoCloseable {
     private void sortBuffer() {
         int groupCount = groups.size();
         // the distinct keys are sorted once (no string comparison per record)
-        Ranked[] byKey = new Ranked[groupCount];
-        for (int g = 0; g < groupCount; g++) {
-            byKey[g] = new Ranked(groups.key(g), g);
-        }
-        Arrays.sort(byKey);
-        int[] rank = new int[groupCount];
-        for (int r = 0; r < groupCount; r++) {
-            rank[byKey[r].id] = r;
-        }
+        int[] rank = rankKeys(groupCount);
         int[] start = new int[groupCount + 1];
         for (int i = 0; i < size; i++) {
             start[rank[group[i]] + 1]++;
@@ -223,6 +215,96 @@ final class ExternalSorter implements AutoCloseable {
                 scratch = new int[size];
             }
             mergeSort(order, scratch, start[g], start[g + 1]);
+        }
+    }
+
+    /**
+     * Each distinct key's rank in {@link String#compareTo} order (ties, keys of equal strings from
+     * different bytes, by number). The keys are sorted by a prefix packed into a long, whose unsigned
+     * order is the strings' order as far as it reaches (8 chars when every key is Latin-1, else 4
+     * UTF-16 chars, padded with zeros), with a radix sort; only keys of equal prefixes are then
+     * compared as strings. A spine's 100,000 keys took 80–100 ms as strings, most of it comparisons.
+     */
+    private int[] rankKeys(int groupCount) {
+        boolean latin1 = true;
+        for (int g = 0; g < groupCount && latin1; g++) {
+            latin1 = isLatin1(groups.key(g));
+        }
+        long[] prefix = new long[groupCount];
+        int[] ids = new int[groupCount];
+        for (int g = 0; g < groupCount; g++) {
+            prefix[g] = prefix(groups.key(g), latin1);
+            ids[g] = g;
+        }
+        radixSort(prefix, ids);
+        for (int lo = 0; lo < groupCount; ) {
+            int hi = lo + 1;
+            while (hi < groupCount && prefix[hi] == prefix[lo]) {
+                hi++;
+            }
+            if (hi - lo > 1) {
+                Ranked[] tied = new Ranked[hi - lo];
+                for (int k = lo; k < hi; k++) {
+                    tied[k - lo] = new Ranked(groups.key(ids[k]), ids[k]);
+                }
+                Arrays.sort(tied);
+                for (int k = lo; k < hi; k++) {
+                    ids[k] = tied[k - lo].id();
+                }
+            }
+            lo = hi;
+        }
+        int[] rank = new int[groupCount];
+        for (int r = 0; r < groupCount; r++) {
+            rank[ids[r]] = r;
+        }
+        return rank;
+    }
+
+    private static boolean isLatin1(String key) {
+        for (int k = 0; k < key.length(); k++) {
+            if (key.charAt(k) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The key's first chars packed into a long, most significant first: 8 of 8 bits, or 4 of 16 bits. */
+    static long prefix(String key, boolean latin1) {
+        int chars = latin1 ? 8 : 4;
+        int bits = latin1 ? 8 : 16;
+        long p = 0;
+        for (int k = 0; k < chars; k++) {
+            p = p << bits | (k < key.length() ? key.charAt(k) : 0);
+        }
+        return p;
+    }
+
+    /** Sorts {@code keys} as unsigned longs, carrying {@code ids} along; stable (least significant byte first). */
+    static void radixSort(long[] keys, int[] ids) {
+        int n = keys.length;
+        long[] keysTo = new long[n];
+        int[] idsTo = new int[n];
+        int[] count = new int[257];
+        for (int shift = 0; shift < 64; shift += 8) {
+            Arrays.fill(count, 0);
+            for (long k : keys) {
+                count[(int) (k >>> shift & 0xFF) + 1]++;
+            }
+            if (count[(int) (keys.length == 0 ? 0 : keys[0] >>> shift & 0xFF) + 1] == n) {
+                continue; // every key has the same byte here
+            }
+            for (int b = 0; b < 256; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                int at = count[(int) (keys[i] >>> shift & 0xFF)]++;
+                keysTo[at] = keys[i];
+                idsTo[at] = ids[i];
+            }
+            System.arraycopy(keysTo, 0, keys, 0, n);
+            System.arraycopy(idsTo, 0, ids, 0, n);
         }
     }
 
