@@ -22,8 +22,11 @@ final class KnownTiles {
 
     /** How many tiles back from stream time's are tracked. */
     static final int TRACKED_TILES = 8;
-    /** Tracking stops above this many keys (about 100 bytes of heap each). */
-    static final int MAX_KEYS = 1 << 20;
+    /**
+     * Tracking stops above this many keys (about 100 bytes of heap each, so some 13 MB per task and
+     * view at most): 16,000 entities with an event in each of the last 8 tiles.
+     */
+    static final int MAX_KEYS = 1 << 17;
 
     private final TreeMap<Long, Set<Bytes>> byStart = new TreeMap<>();
     private long from = Long.MAX_VALUE;

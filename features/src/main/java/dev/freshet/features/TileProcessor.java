@@ -48,8 +48,9 @@ import java.util.Map;
  * <h2>Exactly once</h2>
  * Everything that decides future output is in logged state stores: tiles, lifetime prefixes,
  * stream time (written when it moves the boundary below which tiles are closed, the only thing it
- * decides, rather than for every event), and the start of the oldest tile changed since the last publication (written when
- * it goes down, cleared when tiles are published; two writes per interval, not one per tile). A
+ * decides, rather than for every event), and the start of the oldest tile changed since the last
+ * publication (written when it goes down, cleared when tiles are published; two writes per
+ * interval, not one per tile). A
  * crash between an update and its publication therefore loses nothing: the update and that start
  * were committed together, and a restarted task publishes again every tile from that start on
  * (publishing a tile twice is harmless: it carries its full state and its version).
@@ -217,7 +218,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * time need only change when this does.
      */
     private long closedBelow(long t) {
-        return t - retentionMs < Long.MIN_VALUE + tileMs ? Long.MIN_VALUE : aggregator.tileStart(t - retentionMs);
+        return t < Long.MIN_VALUE + retentionMs + tileMs ? Long.MIN_VALUE : aggregator.tileStart(t - retentionMs);
     }
 
     /** The first tile start {@link #known} tracks at stream time {@code t}. */
