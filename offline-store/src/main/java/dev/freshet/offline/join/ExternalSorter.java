@@ -271,7 +271,7 @@ final class ExternalSorter implements AutoCloseable {
     }
 
     /** The key's first chars packed into a long, most significant first: 8 of 8 bits, or 4 of 16 bits. */
-    static long prefix(String key, boolean latin1) {
+    private static long prefix(String key, boolean latin1) {
         int chars = latin1 ? 8 : 4;
         int bits = latin1 ? 8 : 16;
         long p = 0;
@@ -282,8 +282,11 @@ final class ExternalSorter implements AutoCloseable {
     }
 
     /** Sorts {@code keys} as unsigned longs, carrying {@code ids} along; stable (least significant byte first). */
-    static void radixSort(long[] keys, int[] ids) {
+    private static void radixSort(long[] keys, int[] ids) {
         int n = keys.length;
+        if (n < 2) {
+            return;
+        }
         long[] keysTo = new long[n];
         int[] idsTo = new int[n];
         int[] count = new int[257];
@@ -292,7 +295,7 @@ final class ExternalSorter implements AutoCloseable {
             for (long k : keys) {
                 count[(int) (k >>> shift & 0xFF) + 1]++;
             }
-            if (count[(int) (keys.length == 0 ? 0 : keys[0] >>> shift & 0xFF) + 1] == n) {
+            if (count[(int) (keys[0] >>> shift & 0xFF) + 1] == n) {
                 continue; // every key has the same byte here
             }
             for (int b = 0; b < 256; b++) {
