@@ -209,7 +209,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Whether a tile has ended more than the retention before stream time, so it may no longer change. */
     private boolean isClosed(long tileStart) {
-        return streamTime != Long.MIN_VALUE && tileStart + tileMs <= streamTime - retentionMs;
+        return tileStart < closedBelow(streamTime);
     }
 
     /**
@@ -218,6 +218,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * time need only change when this does.
      */
     private long closedBelow(long t) {
+        // Long.MIN_VALUE (no event yet, or a time too early for the retention to reach back): nothing is closed
         return t < Long.MIN_VALUE + retentionMs + tileMs ? Long.MIN_VALUE : aggregator.tileStart(t - retentionMs);
     }
 
@@ -255,11 +256,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Drops closed tiles from state, folding them into lifetime prefixes, and deletes them from the topic. */
     private void expire() {
-        if (streamTime == Long.MIN_VALUE || streamTime - retentionMs < Long.MIN_VALUE + tileMs) {
-            return;
-        }
-        // tiles starting before this boundary have ended by streamTime - retention
-        long below = aggregator.tileStart(streamTime - retentionMs);
+        long below = closedBelow(streamTime);
         if (below <= expiredBelow) {
             return;
         }

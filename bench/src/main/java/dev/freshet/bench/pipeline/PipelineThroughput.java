@@ -147,7 +147,7 @@ public final class PipelineThroughput {
             long blockStartApplied = 0;
             int block = 0;
             long lastReport = System.nanoTime();
-            while (block < blocks) {
+            while (true) {
                 long applied = pipeline.featureCounters().get("user_activity", FeatureCounters.Kind.APPLIED);
                 long now = System.nanoTime();
                 if (blockStart == 0 && applied > 0) {
@@ -177,7 +177,6 @@ public final class PipelineThroughput {
                 }
                 Thread.sleep(20);
             }
-            return rates;
         }
     }
 
