@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +34,18 @@ import java.util.Map;
  * Keeps the tiles of one feature view for the entities of one task, and publishes them.
  *
  * <h2>Per event</h2>
- * The event's tile is read (from a small cache of decoded tiles, else the RocksDB store, unless it is
- * a recent tile known not to be there yet: {@link KnownTiles}), the event added, the tile written back
- * and marked pending. Events whose tile is closed (it ends more than the
- * view's retention before stream time) are skipped and counted.
+ * The event's tile is read (from a small cache of decoded tiles, else the tiles not yet written,
+ * else the RocksDB store, unless it is a recent tile known not to be there yet: {@link KnownTiles}),
+ * the event added, and the tile marked pending and unwritten. Events whose tile is closed (it ends
+ * more than the view's retention before stream time) are skipped and counted.
+ *
+ * <h2>Before every commit ({@link BeforeCommit})</h2>
+ * The unwritten tiles are written to the store, once each however many events changed them, and
+ * in key order: RocksDB's memtable then inserts each key beside the previous one rather than
+ * searching its skip list from the top, which made a write several times cheaper than one per
+ * event in arrival order (BENCHMARKS.md, pipeline). They are also written before closed tiles are
+ * looked for in the store, and whenever more than {@link #MAX_UNWRITTEN} are waiting (writing
+ * early is always safe).
  *
  * <h2>Every publish interval (wall-clock punctuation, a quarter of the commit interval)</h2>
  * Each changed tile is published once to {@code freshet.tiles.<view>}, however many events changed
@@ -46,7 +56,8 @@ import java.util.Map;
  * compacted tiles topic.
  *
  * <h2>Exactly once</h2>
- * Everything that decides future output is in logged state stores: tiles, lifetime prefixes,
+ * Everything that decides future output is in logged state stores by the time its input offsets
+ * are committed (the unwritten tiles are written just before): tiles, lifetime prefixes,
  * stream time (written when it moves the boundary below which tiles are closed, the only thing it
  * decides, rather than for every event), and the start of the oldest tile changed since the last
  * publication (written when it goes down, cleared when tiles are published; two writes per
@@ -60,6 +71,11 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(TileProcessor.class);
     private static final String STREAM_TIME_KEY = "stream_time";
     private static final String PENDING_KEY = "oldest_unpublished_tile";
+    /**
+     * Unwritten tiles held at most before they are written without waiting for the commit (some
+     * megabytes of encodings), so that a long commit interval at a high rate cannot fill the heap.
+     */
+    static final int MAX_UNWRITTEN = 50_000;
 
     private final ViewAggregator aggregator;
     private final EventJson json;
@@ -81,6 +97,8 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyValueStore<String, Long> timeStore;
     /** Tiles changed since the last publication, with their latest encoding, in the order they first changed. */
     private final Map<Bytes, byte[]> pending = new LinkedHashMap<>();
+    /** Tiles changed since they were last written to the store, with their latest encoding. */
+    private final Map<Bytes, byte[]> unwritten = new HashMap<>();
     /** The oldest start among the pending tiles (as logged), or Long.MAX_VALUE when none is pending. */
     private long pendingFrom = Long.MAX_VALUE;
     private Map<Bytes, Tile> cache;
@@ -118,6 +136,9 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         prefixes = lifetime ? context.getStateStore(stores.lifetime()) : null;
         // init runs again when a task is revived: nothing from before may survive in memory
         pending.clear();
+        unwritten.clear();
+        BeforeCommit beforeCommit = context.getStateStore(stores.beforeCommit());
+        beforeCommit.onCommit(this::writeUnwritten);
         Long from = pendingStore.get(PENDING_KEY);
         pendingFrom = from == null ? Long.MAX_VALUE : from;
         if (from != null) {
@@ -190,14 +211,19 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Bytes key = TileStoreKey.of(start, entity.getBytes(StandardCharsets.UTF_8));
         Tile tile = cache.get(key);
         if (tile == null) {
-            byte[] stored = known.tracks(start) && !known.exists(key, start) ? null : tiles.get(key);
+            byte[] stored = unwritten.get(key);
+            if (stored == null && !(known.tracks(start) && !known.exists(key, start))) {
+                stored = tiles.get(key);
+            }
             tile = stored == null ? aggregator.newTile(start) : aggregator.decode(stored);
             cache.put(key, tile);
         }
         aggregator.add(tile, event);
         newestInput = Math.max(newestInput, record.timestamp());
         byte[] encoded = aggregator.encode(tile, writer);
-        tiles.put(key, encoded);
+        if (unwritten.put(key, encoded) == null && unwritten.size() > MAX_UNWRITTEN) {
+            writeUnwritten();
+        }
         known.written(key, start);
         pending.put(key, encoded);
         if (start < pendingFrom) {
@@ -205,6 +231,21 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             pendingStore.put(PENDING_KEY, start);
         }
         counters.add(view, Kind.APPLIED, 1);
+    }
+
+    /** Writes the tiles changed since they were last written to the store, in key order. */
+    private void writeUnwritten() {
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        Bytes[] keys = unwritten.keySet().toArray(Bytes[]::new);
+        Arrays.sort(keys);
+        List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(keys.length);
+        for (Bytes key : keys) {
+            batch.add(KeyValue.pair(key, unwritten.get(key)));
+        }
+        tiles.putAll(batch);
+        unwritten.clear();
     }
 
     /** Whether a tile has ended more than the retention before stream time, so it may no longer change. */
@@ -260,6 +301,8 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (below <= expiredBelow) {
             return;
         }
+        // the closed tiles are looked for in the store
+        writeUnwritten();
         List<KeyValue<Bytes, byte[]>> closed = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = tiles.range(null, TileStoreKey.boundary(below))) {
             while (it.hasNext()) {

@@ -195,6 +195,22 @@ class FeaturesTopologyTest {
     }
 
     @Test
+    void aCommitWritesTheChangedTilesToTheStore() {
+        // tiles are written once per commit, just before it (BeforeCommit): the test driver commits after each record
+        List<Event> stream = new RandomEvents(17, 10, 20).stream(200, T - 600_000, 600_000);
+        send(stream);
+
+        Map<TileKey, Tile> reference = FeatureFixtures.reference(defs, activity, stream);
+        Map<TileKey, byte[]> stored = new java.util.HashMap<>();
+        try (var it = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ViewStores.of("activity", true).tiles()).all()) {
+            it.forEachRemaining(kv -> stored.put(new TileKey("activity", new dev.freshet.core.event.EntityKey(TileStoreKey.entity(kv.key)),
+                    TileStoreKey.tileStart(kv.key)), kv.value));
+        }
+        assertThat(stored).hasSameSizeAs(reference);
+        reference.forEach((key, tile) -> assertThat(stored.get(key)).as(key.toString()).isEqualTo(agg.encode(tile)));
+    }
+
+    @Test
     void outOfOrderEventsGiveTheSameFeaturesAsInOrderEvents() {
         // distinct times (ties of last/first follow the log) and whole prices (double sums are exact in any order)
         SplittableRandom random = new SplittableRandom(5);
