@@ -85,6 +85,7 @@ public final class EventJson {
     private final int keyPosition;
     private final int timePosition;
     private final boolean keyFromRecord;
+    private final CanonicalReader canonical;
 
     private EventJson(Source source, String keyField) {
         this.source = source;
@@ -123,6 +124,7 @@ public final class EventJson {
             complete[i >>> 6] |= 1L << i;
         }
         this.positions = Map.copyOf(byName);
+        this.canonical = new CanonicalReader(fields, names, timePosition);
     }
 
     /**
@@ -163,12 +165,12 @@ public final class EventJson {
      */
     public Event decode(byte[] value, String recordKey) {
         if (!keyFromRecord) {
-            return read(value, null);
+            return read(value, null, true);
         }
         if (recordKey == null || recordKey.isEmpty()) {
             throw DecodeProblems.missingRecordKey(source.name(), fields[keyPosition].name());
         }
-        return read(value, recordKey);
+        return read(value, recordKey, true);
     }
 
     /**
@@ -178,7 +180,12 @@ public final class EventJson {
      * @throws InvalidEventException when the record breaks a rule (see the class comment)
      */
     public Event decode(byte[] value) {
-        return read(value, null);
+        return read(value, null, true);
+    }
+
+    /** {@link #decode(byte[])} by the JSON parser alone, never by the canonical reader: tests compare the two. */
+    Event decodeWithParser(byte[] value) {
+        return read(value, null, false);
     }
 
     /**
@@ -218,8 +225,11 @@ public final class EventJson {
         return bytes;
     }
 
-    /** @param recordKey the non-empty record key when it is the entity key, else null */
-    private Event read(byte[] value, String recordKey) {
+    /**
+     * @param recordKey      the non-empty record key when it is the entity key, else null
+     * @param canonicalFirst whether to try the {@link CanonicalReader} before the parser
+     */
+    private Event read(byte[] value, String recordKey, boolean canonicalFirst) {
         if (value == null) {
             throw DecodeProblems.noValue();
         }
@@ -227,6 +237,23 @@ public final class EventJson {
         long[] primitives = new long[n];
         String[] strings = new String[n];
         boolean[] nulls = new boolean[n];
+        long[] seen;
+        if (canonicalFirst && canonical.read(value, primitives, strings, nulls)) {
+            seen = complete.clone(); // entityKey may mark the key field
+        } else {
+            // not in canonical form (or not valid): the parser reads it afresh, or says what is wrong
+            primitives = new long[n];
+            strings = new String[n];
+            nulls = new boolean[n];
+            seen = parse(value, primitives, strings, nulls);
+        }
+        EntityKey key = entityKey(seen, primitives, strings, nulls, recordKey);
+        checkComplete(seen, nulls);
+        return Event.owning(schema, key, primitives[timePosition], primitives, strings, nulls);
+    }
+
+    /** Reads a record with the JSON parser into the arrays; returns which fields were seen. */
+    private long[] parse(byte[] value, long[] primitives, String[] strings, boolean[] nulls) {
         long[] seen = new long[complete.length];
         try (JsonParser p = JSON.createParser(value)) {
             JsonToken token = p.nextToken();
@@ -260,9 +287,7 @@ public final class EventJson {
         } catch (IOException e) {
             throw new UncheckedIOException("reading a byte array failed", e); // Jackson declares it; a byte array cannot fail
         }
-        EntityKey key = entityKey(seen, primitives, strings, nulls, recordKey);
-        checkComplete(seen, nulls);
-        return Event.owning(schema, key, primitives[timePosition], primitives, strings, nulls);
+        return seen;
     }
 
     private void readValue(JsonParser p, JsonToken token, int i, long[] primitives, String[] strings) throws IOException {
