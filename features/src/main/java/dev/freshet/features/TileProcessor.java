@@ -85,6 +85,8 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final CommitRequests commits;
     private final FeatureCounters counters;
     private final String view;
+    /** {@code <view>|} in UTF-8: the start of every key on the tiles topic. */
+    private final byte[] viewPrefix;
     private final long tileMs;
     private final boolean lifetime;
     private final int cacheSize;
@@ -122,6 +124,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.stores = stores;
         this.counters = counters;
         this.view = aggregator.view().name();
+        this.viewPrefix = (view + "|").getBytes(StandardCharsets.UTF_8);
         this.tileMs = aggregator.tileMillis();
         this.lifetime = aggregator.view().features().stream().anyMatch(f -> f.isLifetime());
         this.cacheSize = cacheSize;
@@ -281,9 +284,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         long now = context.currentSystemTimeMs();
         for (Map.Entry<Bytes, byte[]> e : pending.entrySet()) {
-            Bytes key = e.getKey();
-            TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(key)), TileStoreKey.tileStart(key));
-            context.forward(new Record<>(tileKey.toBytes(), e.getValue(), now));
+            context.forward(new Record<>(TileStoreKey.topicKey(viewPrefix, e.getKey()), e.getValue(), now));
         }
         counters.add(view, Kind.PUBLISHED, pending.size());
         if (commits.claim(now, newestInput)) {
@@ -321,8 +322,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             foldIntoPrefixes(closed, now);
         }
         for (KeyValue<Bytes, byte[]> kv : closed) {
-            TileKey tileKey = new TileKey(view, new EntityKey(TileStoreKey.entity(kv.key)), TileStoreKey.tileStart(kv.key));
-            context.forward(new Record<byte[], byte[]>(tileKey.toBytes(), null, now));
+            context.forward(new Record<byte[], byte[]>(TileStoreKey.topicKey(viewPrefix, kv.key), null, now));
             tiles.delete(kv.key);
             cache.remove(kv.key);
             known.removed(kv.key, TileStoreKey.tileStart(kv.key));

@@ -31,6 +31,24 @@ final class TileStoreKey {
         return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
     }
 
+    /**
+     * The key of the tile on {@code freshet.tiles.<view>}: the bytes of its
+     * {@link dev.freshet.core.aggregate.TileKey#toBytes() TileKey}, made from the store key without
+     * decoding the entity.
+     *
+     * @param viewPrefix the view's name and the separator, {@code <view>|}, in UTF-8
+     */
+    static byte[] topicKey(byte[] viewPrefix, Bytes key) {
+        byte[] k = key.get();
+        byte[] start = Long.toString(tileStart(key)).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[viewPrefix.length + start.length + 1 + k.length - 8];
+        System.arraycopy(viewPrefix, 0, out, 0, viewPrefix.length);
+        System.arraycopy(start, 0, out, viewPrefix.length, start.length);
+        out[viewPrefix.length + start.length] = '|';
+        System.arraycopy(k, 8, out, viewPrefix.length + start.length + 1, k.length - 8);
+        return out;
+    }
+
     static String entity(Bytes key) {
         byte[] k = key.get();
         return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);

@@ -48,6 +48,10 @@ import java.util.Optional;
  *       field every event has the key {@code ""}.</li>
  * </ul>
  *
+ * <p>Records laid out as encoding lays them out (compact, schema order: every canonical event, and
+ * raw records written so) are read by a {@link CanonicalReader} without the JSON parser, with the
+ * same results; the parser reads the others.
+ *
  * <p><b>Encoding</b> writes one object with the schema's fields in schema order: timestamps as
  * epoch milliseconds, doubles in Java's shortest round-trip form, strings escaped, nulls as
  * {@code null}. The entity key and the event time are not written separately: they are the key
