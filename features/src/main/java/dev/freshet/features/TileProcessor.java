@@ -87,6 +87,9 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final String view;
     /** {@code <view>|} in UTF-8: the start of every key on the tiles topic. */
     private final byte[] viewPrefix;
+    /** The tile start whose decimal digits {@link #startDigits} holds (when not null). */
+    private long digitsOf;
+    private byte[] startDigits;
     private final long tileMs;
     private final boolean lifetime;
     private final int cacheSize;
@@ -242,13 +245,24 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         Bytes[] keys = unwritten.keySet().toArray(Bytes[]::new);
-        Arrays.sort(keys);
+        Arrays.sort(keys, TileStoreKey::compare);
         List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(keys.length);
         for (Bytes key : keys) {
             batch.add(KeyValue.pair(key, unwritten.get(key)));
         }
         tiles.putAll(batch);
         unwritten.clear();
+    }
+
+    /** The key on the tiles topic of the tile stored under {@code key}. */
+    private byte[] topicKey(Bytes key) {
+        long start = TileStoreKey.tileStart(key);
+        if (start != digitsOf || startDigits == null) {
+            // the tiles published together mostly share a few starts
+            digitsOf = start;
+            startDigits = Long.toString(start).getBytes(StandardCharsets.US_ASCII);
+        }
+        return TileStoreKey.topicKey(viewPrefix, startDigits, key);
     }
 
     /** Whether a tile has ended more than the retention before stream time, so it may no longer change. */
@@ -284,7 +298,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         long now = context.currentSystemTimeMs();
         for (Map.Entry<Bytes, byte[]> e : pending.entrySet()) {
-            context.forward(new Record<>(TileStoreKey.topicKey(viewPrefix, e.getKey()), e.getValue(), now));
+            context.forward(new Record<>(topicKey(e.getKey()), e.getValue(), now));
         }
         counters.add(view, Kind.PUBLISHED, pending.size());
         if (commits.claim(now, newestInput)) {
@@ -322,7 +336,7 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             foldIntoPrefixes(closed, now);
         }
         for (KeyValue<Bytes, byte[]> kv : closed) {
-            context.forward(new Record<byte[], byte[]>(TileStoreKey.topicKey(viewPrefix, kv.key), null, now));
+            context.forward(new Record<byte[], byte[]>(topicKey(kv.key), null, now));
             tiles.delete(kv.key);
             cache.remove(kv.key);
             known.removed(kv.key, TileStoreKey.tileStart(kv.key));

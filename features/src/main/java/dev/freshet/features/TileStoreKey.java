@@ -4,6 +4,7 @@ import org.apache.kafka.common.utils.Bytes;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Keys of the tile state store: the tile start (8 bytes, big-endian, sign bit flipped so that
@@ -37,16 +38,21 @@ final class TileStoreKey {
      * decoding the entity.
      *
      * @param viewPrefix the view's name and the separator, {@code <view>|}, in UTF-8
+     * @param start      the tile start in decimal, as {@link Long#toString} writes it, in ASCII
      */
-    static byte[] topicKey(byte[] viewPrefix, Bytes key) {
+    static byte[] topicKey(byte[] viewPrefix, byte[] start, Bytes key) {
         byte[] k = key.get();
-        byte[] start = Long.toString(tileStart(key)).getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[viewPrefix.length + start.length + 1 + k.length - 8];
         System.arraycopy(viewPrefix, 0, out, 0, viewPrefix.length);
         System.arraycopy(start, 0, out, viewPrefix.length, start.length);
         out[viewPrefix.length + start.length] = '|';
         System.arraycopy(k, 8, out, viewPrefix.length + start.length + 1, k.length - 8);
         return out;
+    }
+
+    /** Store keys in the store's order (unsigned bytes, as RocksDB's default comparator orders them). */
+    static int compare(Bytes a, Bytes b) {
+        return Arrays.compareUnsigned(a.get(), b.get());
     }
 
     static String entity(Bytes key) {

@@ -22,9 +22,29 @@ class TileStoreKeyTest {
                 Bytes key = TileStoreKey.of(start, entity.getBytes(StandardCharsets.UTF_8));
                 assertThat(TileStoreKey.tileStart(key)).isEqualTo(start);
                 assertThat(TileStoreKey.entity(key)).isEqualTo(entity);
-                assertThat(TileStoreKey.topicKey(prefix, key)).as(start + " " + entity)
+                byte[] digits = Long.toString(start).getBytes(StandardCharsets.US_ASCII);
+                assertThat(TileStoreKey.topicKey(prefix, digits, key)).as(start + " " + entity)
                         .isEqualTo(new TileKey("user_activity", new EntityKey(entity), start).toBytes());
             }
+        }
+    }
+
+    @Test
+    void keysCompareInTimeOrderThenByEntityBytes() {
+        long[] starts = {Long.MIN_VALUE + 1, -60_000, 0, 60_000, Long.MAX_VALUE};
+        String[] entities = {"", "A", "a", "ab", "b", "é", "中"};
+        java.util.List<Bytes> keys = new java.util.ArrayList<>();
+        for (long start : starts) {
+            for (String entity : entities) {
+                keys.add(TileStoreKey.of(start, entity.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        java.util.List<Bytes> sorted = new java.util.ArrayList<>(keys);
+        java.util.Collections.shuffle(sorted, new java.util.Random(1));
+        sorted.sort(TileStoreKey::compare);
+        assertThat(sorted).containsExactlyElementsOf(keys);
+        for (int i = 1; i < keys.size(); i++) {
+            assertThat(keys.get(i - 1).compareTo(keys.get(i))).as("Kafka's byte order agrees").isNegative();
         }
     }
 }
