@@ -24,6 +24,10 @@ import java.util.Objects;
  * next own flush, and a crash could lose them: {@code FeaturesTopologyTest} checks that a commit
  * writes them, and {@code PipelineCrashTest} that a crash loses nothing.
  *
+ * <p>The stores the action writes to must not be cached by Kafka Streams: their own caches may
+ * already have been flushed for this commit, and what the action put there would wait for the next
+ * one. (The tile store is not cached.)
+ *
  * <p>Not logged and not persistent: there is nothing to restore. Used by one stream thread.
  */
 final class BeforeCommit implements StateStore, CachedStateStore<Object, Object> {
