@@ -59,7 +59,7 @@ public final class PipelineThroughput {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int commitMs = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : StreamsConfig.DEFAULT_THREADS;
         int warmupBlocks = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         int blocks = warmupBlocks + 1;
         long total = (long) events * blocks;
