@@ -87,9 +87,6 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final String view;
     /** {@code <view>|} in UTF-8: the start of every key on the tiles topic. */
     private final byte[] viewPrefix;
-    /** The tile start whose decimal digits {@link #startDigits} holds (when not null). */
-    private long digitsOf;
-    private byte[] startDigits;
     private final long tileMs;
     private final boolean lifetime;
     private final int cacheSize;
@@ -115,6 +112,9 @@ final class TileProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long newestInput = Long.MIN_VALUE;
     private long expiredBelow;
     private boolean warnedLate;
+    /** The tile start whose decimal digits {@link #startDigits} holds (when not null). */
+    private long digitsOf;
+    private byte[] startDigits;
     private boolean warnedUnreadable;
 
     TileProcessor(ViewAggregator aggregator, EventJson json, long retentionMs, Duration publishInterval, CommitRequests commits,
