@@ -20,11 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read half of every online store: turns feature references into one {@code getTiles} call per
  * view and merges each window's tiles with the view's {@link ViewAggregator}, so every backend
- * serves the same values and statuses. Immutable and thread-safe.
+ * serves the same values and statuses. What a read works out from its feature list alone (the views, the
+ * features' places in them, the windows) is kept per list, for up to {@link #MAX_PLANS} lists: a service
+ * reads the same list again and again. Thread-safe.
  *
  * <p>Reading rule for the lifetime tile (see the README's streaming-pipeline section): a lifetime
  * feature merges the lifetime tile, then the ordinary tiles that start after it; ordinary tiles that
@@ -44,8 +47,12 @@ final class WindowReader {
         List<EntityTiles> getTiles(String view, List<EntityKey> entities, long fromTile);
     }
 
+    /** The most feature lists whose {@link ReadPlan} is kept; others are planned at each read. */
+    static final int MAX_PLANS = 1024;
+
     private final Definitions definitions;
     private final Map<String, ViewAggregator> aggregators = new LinkedHashMap<>();
+    private final Map<List<FeatureRef>, ReadPlan> plans = new ConcurrentHashMap<>();
     /** Computed values of recently read entities; null for a store that other processes write too. */
     private final ValueCache valueCache;
 
@@ -82,23 +89,117 @@ final class WindowReader {
 
     /** See {@link OnlineStore#read}. */
     List<FeatureVector> read(TileSource source, List<FeatureRef> features, List<EntityKey> entities, long now) {
-        Map<String, List<Integer>> positionsByView = groupByView(features);
-        int n = features.size();
-        Object[][] values = new Object[entities.size()][n];
-        FeatureStatus[][] statuses = new FeatureStatus[entities.size()][n];
-        long[][] times = new long[entities.size()][n];
-        for (Map.Entry<String, List<Integer>> group : positionsByView.entrySet()) {
-            readView(source, group.getKey(), group.getValue(), features, entities, now, values, statuses, times);
+        ReadPlan plan = plan(features);
+        int n = plan.features().size();
+        int m = entities.size();
+        // one row per entity (not a two-dimensional array: its allocation is a slow runtime call)
+        Object[][] values = new Object[m][];
+        FeatureStatus[][] statuses = new FeatureStatus[m][];
+        long[][] times = new long[m][];
+        for (int e = 0; e < m; e++) {
+            values[e] = new Object[n];
+            statuses[e] = new FeatureStatus[n];
+            times[e] = new long[n];
         }
-        List<FeatureVector> out = new ArrayList<>(entities.size());
-        for (int e = 0; e < entities.size(); e++) {
-            List<Long> ts = new ArrayList<>(n);
-            for (long t : times[e]) {
-                ts.add(t);
+        for (ViewPlan view : plan.views()) {
+            readView(source, view, entities, now, values, statuses, times);
+        }
+        List<FeatureVector> out = new ArrayList<>(m);
+        for (int e = 0; e < m; e++) {
+            Long[] ts = new Long[n];
+            for (int p = 0; p < n; p++) {
+                ts[p] = times[e][p];
             }
-            out.add(new FeatureVector(entities.get(e), now, features, Arrays.asList(values[e]), Arrays.asList(statuses[e]), ts));
+            out.add(new FeatureVector(entities.get(e), now, plan.features(), Arrays.asList(values[e]), Arrays.asList(statuses[e]),
+                    Arrays.asList(ts)));
         }
         return out;
+    }
+
+    /**
+     * What a read works out from its feature list alone: the views to read, and per view which of the
+     * requested features it serves and what it evaluates. Immutable.
+     *
+     * @param features the features, as an immutable copy
+     */
+    record ReadPlan(List<FeatureRef> features, ViewPlan[] views) {
+    }
+
+    /**
+     * One view of a {@link ReadPlan}.
+     *
+     * @param positions the positions in the request of the view's features requested
+     * @param index     their indexes in the view ({@link ViewAggregator#featureIndex})
+     * @param evaluated the indexes a read that misses the value cache evaluates: every feature of the view with the
+     *                  value cache (so that an entry is whole, computed from one reading of the tiles), else {@code index}
+     * @param lifetime  per evaluated feature: whether it is a lifetime feature
+     * @param windows   per evaluated feature: its window in milliseconds (unused for a lifetime one)
+     * @param ttl       the view's ttl in milliseconds, 0 for none
+     */
+    record ViewPlan(String name, ViewAggregator aggregator, int[] positions, int[] index, int[] evaluated, boolean[] lifetime,
+                    long[] windows, long ttl) {
+
+        /** The earliest tile start a read at {@code now} needs: the lifetime tile's, or that of the longest window. */
+        long fromTile(long now) {
+            long from = Long.MAX_VALUE;
+            long head = aggregator.tileStart(now);
+            for (int k = 0; k < evaluated.length; k++) {
+                from = Math.min(from, lifetime[k] ? TileKey.LIFETIME : head - windows[k]);
+            }
+            return from;
+        }
+    }
+
+    /**
+     * The plan of a feature list: the one kept for an equal list read before, else worked out (and kept, while
+     * fewer than {@link #MAX_PLANS} lists are: services send the same few lists again and again).
+     *
+     * @throws InvalidInputException as {@link OnlineStore#read} documents
+     */
+    ReadPlan plan(List<FeatureRef> features) {
+        ReadPlan plan = plans.get(features);
+        if (plan != null) {
+            return plan;
+        }
+        plan = newPlan(List.copyOf(features));
+        if (plans.size() < MAX_PLANS) {
+            plans.putIfAbsent(plan.features(), plan);
+        }
+        return plan;
+    }
+
+    private ReadPlan newPlan(List<FeatureRef> features) {
+        Map<String, List<Integer>> byView = groupByView(features);
+        ViewPlan[] views = new ViewPlan[byView.size()];
+        int v = 0;
+        for (Map.Entry<String, List<Integer>> group : byView.entrySet()) {
+            ViewAggregator a = aggregators.get(group.getKey());
+            FeatureView view = a.view();
+            List<Integer> positionList = group.getValue();
+            int[] positions = new int[positionList.size()];
+            int[] index = new int[positions.length];
+            for (int k = 0; k < positions.length; k++) {
+                positions[k] = positionList.get(k);
+                index[k] = a.featureIndex(features.get(positions[k]).feature()); // (checked by groupByView)
+            }
+            int[] evaluated = index;
+            if (valueCache != null) {
+                evaluated = new int[view.features().size()];
+                for (int i = 0; i < evaluated.length; i++) {
+                    evaluated[i] = i;
+                }
+            }
+            boolean[] lifetime = new boolean[evaluated.length];
+            long[] windows = new long[evaluated.length];
+            for (int k = 0; k < evaluated.length; k++) {
+                FeatureDefinition f = view.features().get(evaluated[k]);
+                lifetime[k] = f.isLifetime();
+                windows[k] = f.isLifetime() ? 0 : f.windowMillis();
+            }
+            long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
+            views[v++] = new ViewPlan(group.getKey(), a, positions, index, evaluated, lifetime, windows, ttl);
+        }
+        return new ReadPlan(features, views);
     }
 
     private Map<String, List<Integer>> groupByView(List<FeatureRef> features) {
@@ -126,65 +227,61 @@ final class WindowReader {
         return byView;
     }
 
-    private void readView(TileSource source, String viewName, List<Integer> positions, List<FeatureRef> features,
-                          List<EntityKey> entities, long now, Object[][] values, FeatureStatus[][] statuses, long[][] times) {
-        ViewAggregator a = aggregators.get(viewName);
-        FeatureView view = a.view();
-        int[] index = new int[positions.size()];
-        for (int k = 0; k < index.length; k++) {
-            index[k] = a.featureIndex(features.get(positions.get(k)).feature()); // (checked by groupByView)
-        }
-        // what a miss evaluates: with the value cache every feature of the view, so that a cached entry is whole and
-        // never merged with another (which could have been computed from tiles older than a write); else those asked for
-        int[] evaluated = index;
-        if (valueCache != null) {
-            evaluated = new int[view.features().size()];
-            for (int i = 0; i < evaluated.length; i++) {
-                evaluated[i] = i;
-            }
-        }
-        boolean[] lifetime = new boolean[evaluated.length];
-        long fromTile = Long.MAX_VALUE;
-        for (int k = 0; k < evaluated.length; k++) {
-            FeatureDefinition f = view.features().get(evaluated[k]);
-            lifetime[k] = f.isLifetime();
-            long from = f.isLifetime() ? TileKey.LIFETIME : a.tileStart(now) - f.windowMillis();
-            fromTile = Math.min(fromTile, from);
-        }
-        long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
+    private void readView(TileSource source, ViewPlan plan, List<EntityKey> entities, long now, Object[][] values,
+                          FeatureStatus[][] statuses, long[][] times) {
+        ViewAggregator a = plan.aggregator();
+        String viewName = plan.name();
+        int[] positions = plan.positions();
+        int[] index = plan.index();
+        int[] evaluated = plan.evaluated();
+        boolean[] lifetime = plan.lifetime();
+        int viewFeatures = a.view().features().size();
+        long fromTile = plan.fromTile(now);
+        long ttl = plan.ttl();
         boolean expires = a.tilesExpire();
         long lastExpired = a.lastExpiredStart(now);
         // the cached values of entities read before at this position of the tile grid; the others are read
         long stamp = valueCache == null ? 0 : valueCache.stamp(); // before anything is read: see ValueCache.offer
         ValueCache.Position position = ValueCache.Position.of(now, a.tileStart(now));
-        ValueCache.Entry[] cached = new ValueCache.Entry[entities.size()];
+        ValueCache.Entry[] cached = null;
+        TileCache.Key[] keys = null;
         List<EntityKey> misses = entities;
         if (valueCache != null) {
-            misses = new ArrayList<>();
-            for (int e = 0; e < entities.size(); e++) {
-                ValueCache.Entry c = valueCache.get(new TileCache.Key(viewName, entities.get(e)), position);
+            int m = entities.size();
+            cached = new ValueCache.Entry[m];
+            keys = new TileCache.Key[m];
+            misses = null;
+            for (int e = 0; e < m; e++) {
+                keys[e] = new TileCache.Key(viewName, entities.get(e));
+                ValueCache.Entry c = valueCache.get(keys[e], position);
                 if (c != null) {
                     cached[e] = c;
                 } else {
+                    if (misses == null) {
+                        misses = new ArrayList<>();
+                    }
                     misses.add(entities.get(e));
                 }
+            }
+            if (misses == null) {
+                misses = List.of();
             }
         }
         List<EntityTiles> found = misses.isEmpty() ? List.of() : source.getTiles(viewName, misses, fromTile);
         if (found.size() != misses.size()) {
             throw new IllegalStateException("the store returned tiles of " + found.size() + " entities for " + misses.size());
         }
-        Tile[] buffer = new Tile[8];
+        Tile[] buffer = null;
         int next = 0;
         for (int e = 0; e < entities.size(); e++) {
-            ValueCache.Entry c = cached[e];
+            ValueCache.Entry c = cached == null ? null : cached[e];
             if (c != null) {
                 FeatureStatus status = status(c.known(), c.latest(), expires, lastExpired, ttl, now, a);
                 if (status != FeatureStatus.PRESENT) {
                     fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : c.latest(), values, statuses, times);
                 } else {
                     for (int k = 0; k < index.length; k++) {
-                        put(positions.get(k), e, c.value(index[k]), values, statuses, times);
+                        put(positions[k], e, c.value(index[k]), values, statuses, times);
                     }
                 }
                 continue;
@@ -192,7 +289,7 @@ final class WindowReader {
             EntityTiles et = found.get(next++);
             // an entity whose every tile has expired is unknown, whether or not the sweeper has removed them yet
             FeatureStatus status = status(et.isKnown(), et.latestEventTime(), expires, lastExpired, ttl, now, a);
-            FeatureValue[] computed = new FeatureValue[view.features().size()];
+            FeatureValue[] computed = new FeatureValue[viewFeatures];
             // a cached entry must also serve lookups at other times in the tile, where a ttl or expiry may not have
             // passed yet: with the cache, a known entity's values are computed whatever its status is now
             if (status == FeatureStatus.PRESENT || (valueCache != null && et.isKnown())) {
@@ -201,8 +298,8 @@ final class WindowReader {
                 // gives a lifetime sum the same last bits however many tiles the pipeline had folded (as offline)
                 Tile life = et.lifetime();
                 long after = life == null ? Long.MIN_VALUE : life.start();
-                if (buffer.length < et.tiles().size() + 1) {
-                    buffer = new Tile[et.tiles().size() + 1];
+                if (buffer == null || buffer.length < et.tiles().size() + 1) {
+                    buffer = new Tile[Math.max(8, et.tiles().size() + 1)];
                 }
                 buffer[0] = life;
                 int count = 0;
@@ -220,12 +317,11 @@ final class WindowReader {
                 fill(positions, e, null, status, status == FeatureStatus.NOT_FOUND ? 0 : et.latestEventTime(), values, statuses, times);
             } else {
                 for (int k = 0; k < index.length; k++) {
-                    put(positions.get(k), e, computed[index[k]], values, statuses, times);
+                    put(positions[k], e, computed[index[k]], values, statuses, times);
                 }
             }
             if (valueCache != null) {
-                valueCache.offer(new TileCache.Key(viewName, et.entity()),
-                        new ValueCache.Entry(position, et.isKnown(), et.latestEventTime(), computed), stamp);
+                valueCache.offer(keys[e], new ValueCache.Entry(position, et.isKnown(), et.latestEventTime(), computed), stamp);
             }
         }
     }
@@ -253,7 +349,7 @@ final class WindowReader {
         times[e][p] = v.hasEvents() ? v.eventTime() : 0;
     }
 
-    private static void fill(List<Integer> positions, int e, Object value, FeatureStatus status, long time,
+    private static void fill(int[] positions, int e, Object value, FeatureStatus status, long time,
                              Object[][] values, FeatureStatus[][] statuses, long[][] times) {
         for (int p : positions) {
             values[e][p] = value;

@@ -240,6 +240,57 @@ abstract class OnlineStoreContract {
         assertThat(gone.statuses()).containsOnly(FeatureStatus.NOT_FOUND);
     }
 
+    /**
+     * Reads keep the plan of each feature list they saw: a list the caller changes afterwards, and more lists than
+     * are kept, must still be read as they are at each read.
+     */
+    @Test
+    void everyFeatureListIsReadAsItIsAtTheRead() {
+        Tile t = fx.tile("activity", "u1", T0 + 1_000, T0 + 17_000);
+        store.putTiles(fx.put(TileBatch.builder(), "activity", "u1", t).build());
+        ViewAggregator agg = fx.aggregator("activity");
+        long now = T0 + MINUTE;
+        List<FeatureRef> all = allOf("activity");
+        List<FeatureRef> features = new ArrayList<>(all.subList(0, 1));
+        for (int n = 1; n <= all.size(); n++) {
+            FeatureVector v = store.read(features, users("u1"), now).getFirst();
+            assertThat(v.features()).isEqualTo(all.subList(0, n));
+            for (int i = 0; i < n; i++) {
+                assertThat(v.values().get(i)).as("%s of a %d-feature list", all.get(i), n)
+                        .isEqualTo(agg.evaluate(agg.featureIndex(all.get(i).feature()), List.of(t), now).value());
+            }
+            if (n < all.size()) {
+                features.add(all.get(n)); // the same list object, one feature longer
+            }
+        }
+        // more distinct lists than the plan cache keeps (WindowReader.MAX_PLANS): sequences of the view's features
+        List<List<FeatureRef>> lists = new ArrayList<>();
+        orders(all, new ArrayList<>(), lists, WindowReader.MAX_PLANS + 100);
+        assertThat(lists).hasSize(WindowReader.MAX_PLANS + 100);
+        for (List<FeatureRef> list : lists) {
+            FeatureVector v = store.read(list, users("u1"), now).getFirst();
+            for (int i = 0; i < list.size(); i++) {
+                assertThat(v.values().get(i)).as("%s in %s", list.get(i), list)
+                        .isEqualTo(agg.evaluate(agg.featureIndex(list.get(i).feature()), List.of(t), now).value());
+            }
+        }
+    }
+
+    /** Adds to {@code out} sequences of features of {@code all} (a feature may repeat) of up to 7 features, until it holds {@code limit}. */
+    private static void orders(List<FeatureRef> all, List<FeatureRef> prefix, List<List<FeatureRef>> out, int limit) {
+        for (FeatureRef f : all) {
+            if (out.size() == limit) {
+                return;
+            }
+            prefix.add(f);
+            out.add(List.copyOf(prefix));
+            if (prefix.size() < 7) {
+                orders(all, prefix, out, limit);
+            }
+            prefix.removeLast();
+        }
+    }
+
     @Test
     void readReportsEveryStatus() {
         Tile recent = fx.tile("recent", "u1", T0 + 10_000);
