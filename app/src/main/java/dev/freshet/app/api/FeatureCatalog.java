@@ -11,14 +11,23 @@ import dev.freshet.core.feature.FeatureRef;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every feature a lookup may name, resolved once from the definitions: a request's
  * {@code "view:feature"} strings become their view, entity and response column names with one hash
  * lookup each, and a name that resolves to nothing gets a message listing what exists, with a
- * "did you mean" hint. Immutable and thread-safe.
+ * "did you mean" hint. Also keeps the {@link Lookup.Shape} of the feature lists requested (up to
+ * {@link #MAX_SHAPES} of them), so that a list sent again is not resolved again. Thread-safe.
  */
 final class FeatureCatalog {
+
+    /** The most feature lists whose shape is kept; lookups of others work theirs out each time. */
+    static final int MAX_SHAPES = 1024;
+
+    /** A feature list as requested, with {@code full_feature_names}. */
+    private record ShapeKey(List<String> features, boolean full) {
+    }
 
     /**
      * A feature a lookup can read.
@@ -32,6 +41,7 @@ final class FeatureCatalog {
     private final Definitions definitions;
     private final Map<String, Resolved> byText = new HashMap<>();
     private final List<String> viewNames;
+    private final Map<ShapeKey, Lookup.Shape> shapes = new ConcurrentHashMap<>();
 
     FeatureCatalog(Definitions definitions) {
         this.definitions = definitions;
@@ -77,6 +87,24 @@ final class FeatureCatalog {
         throw ApiError.badRequest(ApiError.UNKNOWN_FEATURE, "features[" + position + "]: view " + view.name()
                 + " has no feature " + Json.quote(ref.feature()) + " (features of " + view.name() + ": "
                 + String.join(", ", names) + Typos.hint(ref.feature(), names) + ")");
+    }
+
+    /**
+     * The shape of a feature list: kept from an earlier request of the same list, or worked out (and kept while
+     * fewer than {@link #MAX_SHAPES} are).
+     *
+     * @throws ApiError as {@link Lookup#plan}
+     */
+    Lookup.Shape shape(List<String> features, boolean full) {
+        ShapeKey key = new ShapeKey(features, full);
+        Lookup.Shape shape = shapes.get(key);
+        if (shape == null) {
+            shape = Lookup.Shape.of(features, full, this);
+            if (shapes.size() < MAX_SHAPES) {
+                shapes.putIfAbsent(new ShapeKey(List.copyOf(features), full), shape);
+            }
+        }
+        return shape;
     }
 
     /** The join keys of the entities of every view, for messages. */

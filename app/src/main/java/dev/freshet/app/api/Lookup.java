@@ -11,7 +11,7 @@ import dev.freshet.online.OnlineStore;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,72 +40,97 @@ final class Lookup {
         }
     }
 
-    /** The features of one entity, read together. */
-    private static final class Group {
-        final Entity entity;
-        final String firstView;
-        final List<FeatureRef> refs = new ArrayList<>();
-        EntityColumn column;
-        List<FeatureVector> result;
+    /** The features of one entity, read together. Immutable. */
+    private record Group(Entity entity, String firstView, List<FeatureRef> refs) {
+    }
 
-        Group(Entity entity, String firstView) {
-            this.entity = entity;
-            this.firstView = firstView;
+    /**
+     * What a plan works out from the request's feature list alone (and {@code full_feature_names}): each
+     * feature resolved, checked and put in its entity's group. Immutable, so kept by {@link FeatureCatalog}
+     * for lists sent again.
+     *
+     * @param groupOf      per feature, its group's index
+     * @param indexInGroup per feature, its index in its group's refs
+     */
+    record Shape(Resolved[] features, Group[] groups, int[] groupOf, int[] indexInGroup) {
+
+        /**
+         * Resolves and checks a feature list.
+         *
+         * @throws ApiError (400) for an unknown or repeated feature, or clashing column names
+         */
+        static Shape of(List<String> texts, boolean full, FeatureCatalog catalog) {
+            int n = texts.size();
+            Resolved[] features = new Resolved[n];
+            int[] groupOf = new int[n];
+            int[] indexInGroup = new int[n];
+            Map<String, Integer> groupIndex = new LinkedHashMap<>();
+            List<Entity> entities = new ArrayList<>();
+            List<String> firstViews = new ArrayList<>();
+            List<List<FeatureRef>> refs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Resolved r = catalog.resolve(texts.get(i), i);
+                checkUnique(features, i, r, full);
+                features[i] = r;
+                Integer g = groupIndex.get(r.entity().name());
+                if (g == null) {
+                    g = entities.size();
+                    groupIndex.put(r.entity().name(), g);
+                    entities.add(r.entity());
+                    firstViews.add(r.view().name());
+                    refs.add(new ArrayList<>());
+                }
+                groupOf[i] = g;
+                indexInGroup[i] = refs.get(g).size();
+                refs.get(g).add(r.ref());
+            }
+            Group[] groups = new Group[entities.size()];
+            for (int g = 0; g < groups.length; g++) {
+                groups[g] = new Group(entities.get(g), firstViews.get(g), List.copyOf(refs.get(g)));
+            }
+            return new Shape(features, groups, groupOf, indexInGroup);
         }
     }
 
     private final LookupRequest request;
-    private final Resolved[] features;
-    private final Group[] groupOf;
-    private final int[] indexInGroup;
-    private final List<Group> groups;
+    private final Shape shape;
+    /** Per group: the request's column of its join key. */
+    private final EntityColumn[] columnOf;
     private final int rows;
 
-    private Lookup(LookupRequest request, Resolved[] features, Group[] groupOf, int[] indexInGroup, List<Group> groups, int rows) {
+    private Lookup(LookupRequest request, Shape shape, EntityColumn[] columnOf, int rows) {
         this.request = request;
-        this.features = features;
-        this.groupOf = groupOf;
-        this.indexInGroup = indexInGroup;
-        this.groups = groups;
+        this.shape = shape;
+        this.columnOf = columnOf;
         this.rows = rows;
     }
 
     /**
-     * Resolves and checks a request.
+     * Resolves and checks a request; its feature list's {@link Shape} comes from the catalog's kept ones when it
+     * was sent before.
      *
      * @throws ApiError (400) for an unknown or repeated feature, clashing column names, a join key
      *         missing or not used, or id lists of different lengths
      */
     static Lookup plan(LookupRequest request, FeatureCatalog catalog) {
-        List<String> texts = request.features();
-        int n = texts.size();
-        Resolved[] features = new Resolved[n];
-        Group[] groupOf = new Group[n];
-        int[] indexInGroup = new int[n];
-        Map<String, Group> groups = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            Resolved r = catalog.resolve(texts.get(i), i);
-            checkUnique(features, i, r, request.fullFeatureNames());
-            features[i] = r;
-            Group g = groups.computeIfAbsent(r.entity().name(), e -> new Group(r.entity(), r.view().name()));
-            groupOf[i] = g;
-            indexInGroup[i] = g.refs.size();
-            g.refs.add(r.ref());
-        }
+        Shape shape = catalog.shape(request.features(), request.fullFeatureNames());
+        Group[] groups = shape.groups();
         // (loops, not streams: this runs for every request)
         List<EntityColumn> columns = request.entities();
-        for (Group g : groups.values()) {
-            String key = g.entity.joinKey();
-            g.column = column(columns, key);
-            if (g.column == null) {
-                throw ApiError.badRequest(ApiError.MISSING_JOIN_KEY, "view " + g.firstView + " is keyed by " + key + " (entity "
-                        + g.entity.name() + "), but \"entities\" has no " + key + " (" + present(columns) + "); add \"" + key
+        EntityColumn[] columnOf = new EntityColumn[groups.length];
+        for (int g = 0; g < groups.length; g++) {
+            Group group = groups[g];
+            String key = group.entity().joinKey();
+            columnOf[g] = column(columns, key);
+            if (columnOf[g] == null) {
+                throw ApiError.badRequest(ApiError.MISSING_JOIN_KEY, "view " + group.firstView() + " is keyed by " + key + " (entity "
+                        + group.entity().name() + "), but \"entities\" has no " + key + " (" + present(columns) + "); add \"" + key
                         + "\": [ids]");
             }
         }
         for (EntityColumn c : columns) {
-            if (!usedBy(groups.values(), c)) {
-                List<String> needed = groups.values().stream().map(g -> g.entity.joinKey()).distinct().toList();
+            if (!usedBy(groups, c)) {
+                List<String> needed = Arrays.stream(groups).map(g -> g.entity().joinKey()).distinct().toList();
                 throw ApiError.badRequest(ApiError.UNUSED_JOIN_KEY, "entities." + c.joinKey() + " is not the join key of any"
                         + " requested feature's view (the requested views are keyed by " + String.join(", ", needed)
                         + Typos.hint(c.joinKey(), needed) + "): remove it, or request a feature keyed by it");
@@ -119,7 +144,7 @@ final class Lookup {
                         + "): every join key needs one id per row");
             }
         }
-        return new Lookup(request, features, groupOf, indexInGroup, List.copyOf(groups.values()), rows);
+        return new Lookup(request, shape, columnOf, rows);
     }
 
     private static EntityColumn column(List<EntityColumn> columns, String joinKey) {
@@ -131,9 +156,9 @@ final class Lookup {
         return null;
     }
 
-    private static boolean usedBy(Collection<Group> groups, EntityColumn column) {
+    private static boolean usedBy(Group[] groups, EntityColumn column) {
         for (Group g : groups) {
-            if (g.entity.joinKey().equals(column.joinKey())) {
+            if (g.entity().joinKey().equals(column.joinKey())) {
                 return true;
             }
         }
@@ -165,7 +190,7 @@ final class Lookup {
     }
 
     int featureCount() {
-        return features.length;
+        return shape.features().length;
     }
 
     /**
@@ -176,13 +201,17 @@ final class Lookup {
      * @return the response body
      */
     Buffer execute(OnlineStore store, long now, long[] statuses) {
-        for (Group g : groups) {
-            g.result = rows == 0 ? List.of() : store.read(g.refs, g.column.keys(), now);
-            if (g.result.size() != rows) {
-                throw new IllegalStateException("the online store returned " + g.result.size() + " vectors for " + rows
-                        + " entities of " + g.entity.name());
+        Group[] groups = shape.groups();
+        @SuppressWarnings("unchecked")
+        List<FeatureVector>[] results = new List[groups.length];
+        for (int g = 0; g < groups.length; g++) {
+            results[g] = rows == 0 ? List.of() : store.read(groups[g].refs(), columnOf[g].keys(), now);
+            if (results[g].size() != rows) {
+                throw new IllegalStateException("the online store returned " + results[g].size() + " vectors for " + rows
+                        + " entities of " + groups[g].entity().name());
             }
         }
+        Resolved[] features = shape.features();
         JsonOut out = JsonOut.local();
         out.raw('{').name("metadata").raw('{').name("feature_names").raw('[');
         List<EntityColumn> columns = request.entities();
@@ -206,7 +235,7 @@ final class Lookup {
             if (i > 0 || !columns.isEmpty()) {
                 out.raw(',');
             }
-            writeFeatureColumn(out, groupOf[i].result, indexInGroup[i], statuses);
+            writeFeatureColumn(out, results[shape.groupOf()[i]], shape.indexInGroup()[i], statuses);
         }
         out.raw(']').raw('}');
         return out.toBuffer();

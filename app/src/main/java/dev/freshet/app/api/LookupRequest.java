@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The body of {@code POST /get-online-features}, in Feast's shape, read with jackson's streaming
- * parser (no tree): {@code {"features": ["view:feature", ...], "entities": {"join_key": [id, ...], ...},
+ * The body of {@code POST /get-online-features}, in Feast's shape, read by {@link LookupBodyScanner}
+ * when it is of the usual kind, else with jackson's streaming parser (no tree): {@code {"features": ["view:feature", ...], "entities": {"join_key": [id, ...], ...},
  * "full_feature_names": false}}. Checks the shape only (types, nulls, sizes); what the names mean is
  * checked by {@link Lookup}.
  *
@@ -64,7 +64,7 @@ record LookupRequest(List<String> features, List<EntityColumn> entities, boolean
             }
         }
 
-        private void add(EntityKey key, boolean isNumber) {
+        void add(EntityKey key, boolean isNumber) {
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
                 numeric = Arrays.copyOf(numeric, size * 2);
@@ -81,6 +81,16 @@ record LookupRequest(List<String> features, List<EntityColumn> entities, boolean
      * @throws ApiError 400 naming what is malformed or missing, 413 when a join key has too many ids
      */
     static LookupRequest parse(byte[] body, int maxEntities) {
+        // the usual bodies without a parser; the parser reads the rest, and says what is wrong
+        LookupRequest usual = LookupBodyScanner.read(body, maxEntities);
+        if (usual != null) {
+            return usual;
+        }
+        return parseWithParser(body, maxEntities);
+    }
+
+    /** {@link #parse} with jackson's parser only, whatever the body (for tests that compare the two readings). */
+    static LookupRequest parseWithParser(byte[] body, int maxEntities) {
         try (JsonParser p = Json.openObject(body, EXAMPLE)) {
             List<String> features = null;
             List<EntityColumn> entities = null;
