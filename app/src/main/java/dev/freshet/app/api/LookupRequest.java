@@ -13,9 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The body of {@code POST /get-online-features}, in Feast's shape, read by {@link LookupBodyScanner}
- * when it is of the usual kind, else with jackson's streaming parser (no tree): {@code {"features": ["view:feature", ...], "entities": {"join_key": [id, ...], ...},
- * "full_feature_names": false}}. Checks the shape only (types, nulls, sizes); what the names mean is
+ * The body of {@code POST /get-online-features}, in Feast's shape: {@code {"features":
+ * ["view:feature", ...], "entities": {"join_key": [id, ...], ...}, "full_feature_names": false}}, read
+ * by {@link LookupBodyScanner} when it is of the usual kind, else with jackson's streaming parser (no
+ * tree). Checks the shape only (types, nulls, sizes); what the names mean is
  * checked by {@link Lookup}.
  *
  * @param features         the feature references as sent, in order
