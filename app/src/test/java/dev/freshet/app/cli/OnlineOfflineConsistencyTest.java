@@ -152,7 +152,7 @@ class OnlineOfflineConsistencyTest {
                 send("127.0.0.1:" + kafkaPort, lines);
                 produced += lines.size();
                 // every lookup below is at or after roundEnd: the store then holds exactly the events before it
-                awaitTotal(url, clock, roundEnd, users, produced);
+                awaitTotal(url, clock, roundEnd, users, produced, inCoarseWindow(lines, roundEnd));
                 for (int l = 0; l < LOOKUPS_PER_ROUND; l++) {
                     // up to 30 minutes later: windows decay, the activity view's 25m ttl passes (OUTSIDE_MAX_AGE) and
                     // the coarse view's tiles expire (NOT_FOUND) for users quiet since early in the round
@@ -251,21 +251,52 @@ class OnlineOfflineConsistencyTest {
         }
     }
 
-    /** Waits until the lifetime counts of the users add up to {@code events}: every event produced is in the store. */
-    private static void awaitTotal(String url, MutableClock clock, long t, List<String> users, long events) throws Exception {
+    /**
+     * Waits until every event produced is in the store, in both views: the activity view's lifetime counts add up to
+     * {@code events}, and the coarse view's 15-minute counts at {@code t} to {@code coarseEvents}. Each view's tiles
+     * reach the store through a topic of their own, so one view being complete says nothing of the other.
+     */
+    private static void awaitTotal(String url, MutableClock clock, long t, List<String> users, long events, long coarseEvents)
+            throws Exception {
         clock.set(t);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<FeatureRef> counts = List.of(new FeatureRef("activity", "n_total"), new FeatureRef("coarse", "n_15m"));
         while (true) {
-            long total = 0;
-            for (Object v : OnlineLookup.lookup(url, List.of(new FeatureRef("activity", "n_total")), users).get("n_total")) {
-                total += v == null ? 0 : (Long) v;
-            }
-            if (total == events) {
+            Map<String, List<Object>> values = OnlineLookup.lookup(url, counts, users);
+            long total = sum(values.get("n_total"));
+            long coarse = sum(values.get("n_15m"));
+            if (total == events && coarse == coarseEvents) {
                 return;
             }
-            assertThat(System.nanoTime()).as("the store holds %d of %d events", total, events).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("the store holds %d of %d events, and %d of the %d in the coarse window", total, events,
+                    coarse, coarseEvents).isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    private static long sum(List<Object> counts) {
+        long sum = 0;
+        for (Object v : counts) {
+            sum += v == null ? 0 : (Long) v;
+        }
+        return sum;
+    }
+
+    /**
+     * The round's events that the coarse view's 15-minute count takes at {@code t}, the round's end: those whose
+     * 5-minute tile starts in {@code [tileStart(t) - 15m, t)} (earlier rounds ended more than 30 minutes before).
+     */
+    private static long inCoarseWindow(List<String> lines, long t) {
+        long tile = 5 * MINUTE;
+        long from = Math.floorDiv(t, tile) * tile - 15 * MINUTE;
+        long n = 0;
+        for (String line : lines) {
+            long ts = Long.parseLong(line.substring(line.lastIndexOf("\"ts\": ") + 6, line.length() - 1));
+            if (Math.floorDiv(ts, tile) * tile >= from && ts < t) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void awaitArchived(FreshetConfig config, long events) throws InterruptedException {
