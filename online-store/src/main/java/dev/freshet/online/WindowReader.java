@@ -104,16 +104,12 @@ final class WindowReader {
         for (ViewPlan view : plan.views()) {
             readView(source, view, entities, now, values, statuses, times);
         }
-        List<FeatureVector> out = new ArrayList<>(m);
+        FeatureVector[] out = new FeatureVector[m];
         for (int e = 0; e < m; e++) {
-            Long[] ts = new Long[n];
-            for (int p = 0; p < n; p++) {
-                ts[p] = times[e][p];
-            }
-            out.add(new FeatureVector(entities.get(e), now, plan.features(), Arrays.asList(values[e]), Arrays.asList(statuses[e]),
-                    Arrays.asList(ts)));
+            // each row's arrays are handed over to its vector, which copies nothing
+            out[e] = FeatureVector.of(entities.get(e), now, plan.features(), values[e], statuses[e], times[e]);
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     /**
