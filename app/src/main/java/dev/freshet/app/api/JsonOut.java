@@ -24,6 +24,9 @@ final class JsonOut {
 
     private byte[] buf;
     private int size;
+    /** {@code "YYYY-MM-DDTHH:MM:SS} of {@link #keptSecond}, the last epoch second {@link #isoTimestamp} wrote. */
+    private final byte[] kept = new byte[20];
+    private long keptSecond = Long.MIN_VALUE;
 
     JsonOut(int capacity) {
         this.buf = new byte[Math.max(16, capacity)];
@@ -188,11 +191,31 @@ final class JsonOut {
     /**
      * An instant as an ISO-8601 UTC string, {@code "2026-11-21T10:00:00Z"}, with milliseconds when
      * they are not zero ({@code "2026-11-21T10:00:00.250Z"}): {@link Instant#toString()}'s form,
-     * written without allocating for the years 0000 to 9999.
+     * written without allocating for the years 0000 to 9999. The features of one entity often share
+     * their latest event's second, so the date and time of the last second written are kept and copied.
      */
     JsonOut isoTimestamp(long epochMillis) {
-        long days = Math.floorDiv(epochMillis, 86_400_000L);
-        int msOfDay = (int) Math.floorMod(epochMillis, 86_400_000L);
+        long second = Math.floorDiv(epochMillis, 1000L);
+        if (second != keptSecond) {
+            if (!dateAndTime(second)) {
+                return raw('"').ascii(Instant.ofEpochMilli(epochMillis).toString()).raw('"');
+            }
+            keptSecond = second;
+        }
+        ensure(26);
+        System.arraycopy(kept, 0, buf, size, kept.length);
+        size += kept.length;
+        int millis = (int) Math.floorMod(epochMillis, 1000L);
+        if (millis != 0) {
+            raw('.').digits(millis, 3);
+        }
+        return raw('Z').raw('"');
+    }
+
+    /** Writes {@code "YYYY-MM-DDTHH:MM:SS} of an epoch second into {@link #kept}; false outside the years 0000 to 9999. */
+    private boolean dateAndTime(long epochSecond) {
+        long days = Math.floorDiv(epochSecond, 86_400L);
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
         // civil_from_days (H. Hinnant), proleptic Gregorian
         long z = days + 719_468;
         long era = Math.floorDiv(z, 146_097);
@@ -204,18 +227,29 @@ final class JsonOut {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
         if (year < 0 || year > 9999) {
-            return raw('"').ascii(Instant.ofEpochMilli(epochMillis).toString()).raw('"');
+            return false;
         }
-        ensure(26);
-        raw('"');
-        digits((int) year, 4).raw('-').digits(month, 2).raw('-').digits(day, 2).raw('T');
-        int seconds = msOfDay / 1000;
-        digits(seconds / 3600, 2).raw(':').digits(seconds / 60 % 60, 2).raw(':').digits(seconds % 60, 2);
-        int millis = msOfDay % 1000;
-        if (millis != 0) {
-            raw('.').digits(millis, 3);
+        byte[] k = kept;
+        k[0] = '"';
+        put(k, 1, (int) year, 4);
+        k[5] = '-';
+        put(k, 6, month, 2);
+        k[8] = '-';
+        put(k, 9, day, 2);
+        k[11] = 'T';
+        put(k, 12, secondOfDay / 3600, 2);
+        k[14] = ':';
+        put(k, 15, secondOfDay / 60 % 60, 2);
+        k[17] = ':';
+        put(k, 18, secondOfDay % 60, 2);
+        return true;
+    }
+
+    private static void put(byte[] into, int at, int value, int count) {
+        for (int i = count - 1; i >= 0; i--) {
+            into[at + i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
-        return raw('Z').raw('"');
     }
 
     private JsonOut digits(int value, int count) {

@@ -5,6 +5,7 @@ import dev.freshet.core.event.EntityKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,12 @@ import java.util.List;
  * field, an empty list of features or of entities, more ids than allowed, a malformed body) is not
  * read here: {@link #read} returns null and {@link LookupRequest#parse}'s parser reads the body, or
  * says what is wrong with it. What this reads, it reads as that parser does (checked by a
- * differential test). Stateless.
+ * differential test).
+ *
+ * <p>A service sends the same feature list with every lookup, so the last few {@code features} arrays read are
+ * kept as their bytes and their list: a body whose array has the same bytes gets the same (immutable) list
+ * without reading its strings again, and {@link FeatureCatalog#shape} then finds its shape by identity.
+ * Thread-safe: the kept arrays are immutable, shared by all threads.
  */
 final class LookupBodyScanner {
 
@@ -23,6 +29,20 @@ final class LookupBodyScanner {
     private static final int MAX_NAME = 256;
     /** The most digits of an integer id read here: any such number fits a long. */
     private static final int MAX_DIGITS = 18;
+    /** How many {@code features} arrays are kept, and the longest one kept (in bytes, brackets included). */
+    private static final int KEPT_LISTS = 4;
+    private static final int MAX_KEPT_BYTES = 4096;
+    private static final byte[] FEATURES = ascii("\"features\"");
+    private static final byte[] ENTITIES = ascii("\"entities\"");
+    private static final byte[] FULL_FEATURE_NAMES = ascii("\"full_feature_names\"");
+
+    /** A {@code features} array read before: its bytes from '[' to ']', and what they read as. Immutable. */
+    private record KeptList(byte[] bytes, List<String> features) {
+    }
+
+    /** Written and read without locks: each slot holds an immutable record or null, and any of them is correct. */
+    private static final KeptList[] KEPT = new KeptList[KEPT_LISTS];
+    private static int nextSlot;
 
     private final byte[] b;
     private int i;
@@ -45,7 +65,9 @@ final class LookupBodyScanner {
             return null;
         }
         do {
-            String name = string();
+            whitespace();
+            String name = token(FEATURES) ? "features" : token(ENTITIES) ? "entities" : token(FULL_FEATURE_NAMES)
+                    ? "full_feature_names" : null;
             if (name == null || !skip(':')) {
                 return null;
             }
@@ -85,6 +107,13 @@ final class LookupBodyScanner {
     }
 
     private List<String> features() {
+        whitespace();
+        int from = i;
+        for (KeptList kept : KEPT) {
+            if (kept != null && token(kept.bytes())) {
+                return kept.features();
+            }
+        }
         if (!skip('[')) {
             return null;
         }
@@ -96,7 +125,16 @@ final class LookupBodyScanner {
             }
             features.add(s);
         } while (skip(','));
-        return skip(']') ? features : null;
+        if (!skip(']')) {
+            return null;
+        }
+        List<String> list = List.copyOf(features);
+        if (i - from <= MAX_KEPT_BYTES) {
+            int slot = nextSlot;
+            nextSlot = (slot + 1) % KEPT_LISTS;
+            KEPT[slot] = new KeptList(Arrays.copyOfRange(b, from, i), list);
+        }
+        return list;
     }
 
     private List<EntityColumn> entities(int maxEntities) {
@@ -187,6 +225,20 @@ final class LookupBodyScanner {
             return null;
         }
         return new String(b, from, i - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code bytes} at the current position (no whitespace skipped): then moves past them. */
+    private boolean token(byte[] bytes) {
+        int n = bytes.length;
+        if (i + n <= b.length && Arrays.equals(b, i, i + n, bytes, 0, n)) {
+            i += n;
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** {@code word} at the current position (no whitespace skipped). */

@@ -27,6 +27,25 @@ class JsonOutTest {
         assertThat(new JsonOut(8).isoTimestamp(Long.MAX_VALUE).toString()).isEqualTo("\"" + Instant.ofEpochMilli(Long.MAX_VALUE) + "\"");
     }
 
+    /** One buffer keeps the last second it wrote: timestamps in the same second, the next, or far apart, each as Instant writes it. */
+    @Test
+    void timestampsWrittenOneAfterAnotherAreEachWrittenAsInstantWritesThem() {
+        SplittableRandom random = new SplittableRandom(11);
+        JsonOut out = new JsonOut(8);
+        long t = 1_795_255_200_000L;
+        for (int i = 0; i < 200_000; i++) {
+            t = switch (random.nextInt(6)) {
+                case 0 -> t; // the same instant again
+                case 1 -> t - Math.floorMod(t, 1000) + random.nextInt(1000); // the same second
+                case 2 -> t + random.nextInt(2000) - 1000; // a neighbouring second, or the same
+                case 3 -> random.nextLong(-62_167_219_200_000L, 253_402_300_800_000L);
+                case 4 -> random.nextBoolean() ? Long.MAX_VALUE - random.nextInt(5000) : 253_402_300_799_000L + random.nextInt(2000);
+                default -> -t;
+            };
+            assertThat(out.reset().isoTimestamp(t).toString()).as("%d after %d writes", t, i).isEqualTo("\"" + Instant.ofEpochMilli(t) + "\"");
+        }
+    }
+
     @Test
     void stringsAreEscapedAndReadBackTheSame() {
         String[] samples = {"", "plain", "quote \" and \\ backslash", "tab\tnew\nline\r\u0000\u001f", "caf\u00e9 \u20ac \ud83d\ude00",

@@ -62,6 +62,38 @@ class LookupBodyScannerTest {
         }
     }
 
+    /** A feature list sent again is the list read the first time (kept by its bytes); any other list is read afresh. */
+    @Test
+    void aFeatureListSentAgainIsTheListReadBefore() {
+        LookupRequest first = scan("{\"features\":[\"v:f\",\"v:g\"],\"entities\":{\"user_id\":[\"u1\"]}}");
+        LookupRequest second = scan("{ \"entities\": {\"user_id\": [\"u2\"]}, \"features\":[\"v:f\",\"v:g\"] }");
+        assertThat(second.features()).isSameAs(first.features()).containsExactly("v:f", "v:g");
+        assertThatThrownBy(() -> first.features().add("v:h")).isInstanceOf(UnsupportedOperationException.class);
+
+        // a byte more, less or different is another list, read as such
+        assertThat(scan("{\"features\":[\"v:f\", \"v:g\"],\"entities\":{\"user_id\":[\"u1\"]}}").features())
+                .isNotSameAs(first.features()).containsExactly("v:f", "v:g");
+        assertThat(scan("{\"features\":[\"v:f\",\"v:gg\"],\"entities\":{\"user_id\":[\"u1\"]}}").features())
+                .containsExactly("v:f", "v:gg");
+        assertThat(scan("{\"features\":[\"v:f\"],\"entities\":{\"user_id\":[\"u1\"]}}").features()).containsExactly("v:f");
+        assertThat(LookupBodyScanner.read("{\"features\":[\"v:f\",\"v:g\"".getBytes(StandardCharsets.UTF_8), MAX)).isNull();
+        // more lists than are kept, then each again: every one read as sent
+        for (int round = 0; round < 2; round++) {
+            for (int n = 0; n < 20; n++) {
+                assertThat(scan("{\"features\":[\"v:f" + n + "\",\"v:g\"],\"entities\":{\"user_id\":[\"u1\"]}}").features())
+                        .containsExactly("v:f" + n, "v:g");
+            }
+        }
+    }
+
+    private static LookupRequest scan(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        LookupRequest request = LookupBodyScanner.read(bytes, MAX);
+        assertThat(request).as("read by the scanner: %s", body).isNotNull();
+        assertThat(describe(request)).as(body).isEqualTo(describe(LookupRequest.parseWithParser(bytes, MAX)));
+        return request;
+    }
+
     @Test
     void leavesTooManyIdsToTheParserWhichAnswers413() {
         byte[] body = "{\"features\":[\"v:f\"],\"entities\":{\"user_id\":[\"a\",\"b\",\"c\"]}}".getBytes(StandardCharsets.UTF_8);
