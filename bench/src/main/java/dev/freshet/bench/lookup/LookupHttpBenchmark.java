@@ -45,8 +45,11 @@ import java.util.stream.Collectors;
  * throughputs are lower bounds of what the server alone would do.
  *
  * <pre>
- * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.lookup.LookupHttpBenchmark [seconds per run, default 20] [backends, default rocksdb,redis]
+ * java -Xmx2g -cp bench/target/benchmarks.jar dev.freshet.bench.lookup.LookupHttpBenchmark [seconds per run, default 20] [backends, default rocksdb,redis] [all|goals]
  * </pre>
+ *
+ * <p>{@code goals} runs only what the goals are measured by (single-user wrk, then the fixed rate at half the
+ * anchor's), a minute shorter per backend, for alternating runs of two builds.
  */
 public final class LookupHttpBenchmark {
 
@@ -76,6 +79,11 @@ public final class LookupHttpBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         List<String> backends = args.length > 1 ? List.of(args[1].split(",")) : List.of("rocksdb", "redis");
+        boolean all = args.length <= 2 || switch (args[2]) {
+            case "all" -> true;
+            case "goals" -> false;
+            default -> throw new IllegalArgumentException("the third argument is all or goals, not " + args[2]);
+        };
         Path dir = Files.createTempDirectory("freshet-bench-http-");
         List<Row> rows = new ArrayList<>();
         double redisGet;
@@ -117,7 +125,9 @@ public final class LookupHttpBenchmark {
                         check(url, LookupData.requestBody(prefix, LookupData.sample(random, 1)));
                         check(url, LookupData.requestBody(prefix, LookupData.sample(random, 100)));
                         LoadTools.Result single = measure(backend, "wrk, 1 user", url, script1, seconds, redis, rows);
-                        measure(backend, "wrk, 100 users", url, script100, seconds, redis, rows);
+                        if (all) {
+                            measure(backend, "wrk, 100 users", url, script100, seconds, redis, rows);
+                        }
                         int half = (int) (redisGet / 2);
                         String load = String.format(Locale.ROOT, "1 user at %,d/s (half the redis-benchmark GET rate)", half);
                         if (half > 1.1 * single.requestsPerSecond()) {
@@ -129,8 +139,10 @@ public final class LookupHttpBenchmark {
                             fixedRate(backend, url, half, load, seconds, prefixFile, redis, rows);
                         }
                         int own = (int) (single.requestsPerSecond() / 2);
-                        fixedRate(backend, url, own, String.format(Locale.ROOT, "1 user at %,d/s (half its own wrk rate)", own),
-                                seconds, prefixFile, redis, rows);
+                        if (all) {
+                            fixedRate(backend, url, own, String.format(Locale.ROOT, "1 user at %,d/s (half its own wrk rate)", own),
+                                    seconds, prefixFile, redis, rows);
+                        }
                     }
                 } finally {
                     store.close();
