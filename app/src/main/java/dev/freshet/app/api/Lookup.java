@@ -32,6 +32,8 @@ final class Lookup {
     private static final byte[] STATUSES = JsonOut.asciiBytes("],\"statuses\":[");
     private static final byte[] TIMESTAMPS = JsonOut.asciiBytes("],\"event_timestamps\":[");
     private static final byte[] COLUMN_END = JsonOut.asciiBytes("]}");
+    private static final byte[] HEAD = JsonOut.asciiBytes("{\"metadata\":{\"feature_names\":[");
+    private static final byte[] RESULTS = JsonOut.asciiBytes("]},\"results\":[");
     private static final byte[][] STATUS = new byte[FeatureStatus.values().length][];
 
     static {
@@ -213,7 +215,7 @@ final class Lookup {
         }
         Resolved[] features = shape.features();
         JsonOut out = JsonOut.local();
-        out.raw('{').name("metadata").raw('{').name("feature_names").raw('[');
+        out.raw(HEAD);
         List<EntityColumn> columns = request.entities();
         for (int c = 0; c < columns.size(); c++) {
             (c > 0 ? out.raw(',') : out).string(columns.get(c).joinKey());
@@ -224,7 +226,7 @@ final class Lookup {
             }
             out.raw(request.fullFeatureNames() ? features[i].fullName() : features[i].shortName());
         }
-        out.raw(']').raw('}').raw(',').name("results").raw('[');
+        out.raw(RESULTS);
         for (int c = 0; c < columns.size(); c++) {
             if (c > 0) {
                 out.raw(',');
