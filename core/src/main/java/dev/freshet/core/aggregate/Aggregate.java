@@ -46,6 +46,17 @@ abstract class Aggregate {
     }
 
     /**
+     * Whether the state of a set of events is the same however they are split into tiles and merged, and in
+     * whatever order they are added as long as events of equal time come in log order (the ties of
+     * {@code last}/{@code first}): true where nothing rounds or compacts (counts, sums of integers, minimum,
+     * maximum, {@code last}, {@code first}); false, the default, for sums of doubles (the order of additions
+     * shows in the last bits), averages and sketches.
+     */
+    boolean regroupable() {
+        return false;
+    }
+
+    /**
      * Adds one event; null field values are skipped. Keeps no reference to {@code e} (it may be a
      * reused row), only to the immutable values it returns.
      */

@@ -25,6 +25,11 @@ final class CountAggregate extends Aggregate {
     }
 
     @Override
+    boolean regroupable() {
+        return true;
+    }
+
+    @Override
     void add(Tile t, EventFields e) {
         if (field < 0 || !e.isNull(field)) {
             t.longs[longBase]++;

@@ -34,6 +34,11 @@ final class EndpointAggregate extends Aggregate {
     }
 
     @Override
+    boolean regroupable() {
+        return true;
+    }
+
+    @Override
     void add(Tile t, EventFields e) {
         if (e.isNull(field)) {
             return;

@@ -32,6 +32,11 @@ final class ExtremumAggregate extends Aggregate {
     }
 
     @Override
+    boolean regroupable() {
+        return true;
+    }
+
+    @Override
     void add(Tile t, EventFields e) {
         if (!e.isNull(field)) {
             offer(t, e.getBits(field));

@@ -31,6 +31,11 @@ final class SumAggregate extends Aggregate {
     }
 
     @Override
+    boolean regroupable() {
+        return !floating;
+    }
+
+    @Override
     void add(Tile t, EventFields e) {
         if (e.isNull(field)) {
             return;

@@ -59,6 +59,8 @@ public final class ViewAggregator {
     private final Map<String, Integer> featureIndex = new LinkedHashMap<>();
     private final int longSlots;
     private final int objectSlots;
+    /** See {@link #regroupable}. */
+    private final boolean regroupable;
 
     private ViewAggregator(FeatureView view, Schema schema) {
         this.view = view;
@@ -106,6 +108,11 @@ public final class ViewAggregator {
         }
         longSlots = longs;
         objectSlots = objects;
+        boolean exact = true;
+        for (Aggregate a : aggregates) {
+            exact &= a.regroupable();
+        }
+        regroupable = exact;
     }
 
     /** The aggregator of a view of valid definitions. */
@@ -245,6 +252,44 @@ public final class ViewAggregator {
         Arrays.fill(tile.objects, null);
         for (Aggregate a : aggregates) {
             a.reset(tile);
+        }
+    }
+
+    /**
+     * Whether the view's values come out the same however its events are split into tiles (and folded into
+     * a lifetime tile), and in whatever order they are added as long as events of equal time come in log
+     * order: every aggregate is exact under regrouping
+     * (counts, sums of integers, minimum, maximum, {@code last}, {@code first}; not sums of doubles, averages or
+     * sketches). A batch reader may then add a lifetime's events to fewer tiles than the stream made.
+     */
+    public boolean regroupable() {
+        return regroupable;
+    }
+
+    /**
+     * Adds an event to a tile that folds the events of many (a lifetime tile), as adding it to a tile of its own and
+     * merging that in would: the same state, by {@link #regroupable}, without a tile per event. The event may lie
+     * anywhere at or after the tile's start; the caller adds events in time order, ties in log order.
+     *
+     * @throws IllegalStateException    when the view is not {@link #regroupable}
+     * @throws IllegalArgumentException when the event's time is before the tile's start
+     */
+    public void addFolded(Tile tile, EventFields event) {
+        if (!regroupable) {
+            throw new IllegalStateException("view '" + view.name() + "' has aggregates whose values depend on how events are"
+                    + " tiled (a sum or average of doubles, a sketch): add its events to their own tiles");
+        }
+        long ts = event.timestamp();
+        if (ts < tile.start) {
+            throw new IllegalArgumentException("event time " + ts + " is before the start " + tile.start + " of the folded tile of view '"
+                    + view.name() + "'");
+        }
+        for (Aggregate a : aggregates) {
+            a.add(tile, event);
+        }
+        tile.version++;
+        if (ts > tile.latestEventTime) {
+            tile.latestEventTime = ts;
         }
     }
 

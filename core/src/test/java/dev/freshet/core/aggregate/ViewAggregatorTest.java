@@ -182,4 +182,86 @@ class ViewAggregatorTest {
         assertThat(values).extracting(FeatureValue::value).containsExactly(0L, 0.0, 0L, 0L, null, null, null, null);
         assertThat(values).noneMatch(FeatureValue::hasEvents);
     }
+
+    private static FeatureDefinition lifetime(String name, AggregationFunction function, String field) {
+        return new FeatureDefinition(name, function, field, null);
+    }
+
+    @Test
+    void regroupableOnlyWhereNothingRoundsOrCompacts() {
+        for (FeatureDefinition f : List.of(lifetime("n", AggregationFunction.COUNT, null), lifetime("q", AggregationFunction.SUM, "qty"),
+                lifetime("lo", AggregationFunction.MIN, "price"), lifetime("hi", AggregationFunction.MAX, "price"),
+                lifetime("li", AggregationFunction.LAST, "item_id"), lifetime("fp", AggregationFunction.FIRST, "price"))) {
+            assertThat(ViewAggregator.of(view(f), RandomEvents.SCHEMA).regroupable()).as(f.name()).isTrue();
+        }
+        for (FeatureDefinition f : List.of(lifetime("s", AggregationFunction.SUM, "price"), lifetime("a", AggregationFunction.AVG, "qty"),
+                lifetime("d", AggregationFunction.COUNT_DISTINCT, "item_id"), new FeatureDefinition("p", AggregationFunction.QUANTILE, "qty", null, 0.5))) {
+            assertThat(ViewAggregator.of(view(f), RandomEvents.SCHEMA).regroupable()).as(f.name()).isFalse();
+        }
+        assertThat(ViewAggregator.of(view(lifetime("n", AggregationFunction.COUNT, null), lifetime("s", AggregationFunction.SUM, "price")),
+                RandomEvents.SCHEMA).regroupable()).as("a view with one rounding aggregate").isFalse();
+    }
+
+    /**
+     * What {@link ViewAggregator#regroupable} promises: tiles built in log order, one per minute, give the same lifetime
+     * values as the same events added in time order (ties in log order) and folded into one tile a minute at a time.
+     */
+    @Test
+    void regroupableValuesDoNotDependOnTilingOrTimeOrder() {
+        ViewAggregator agg = ViewAggregator.of(view(lifetime("n", AggregationFunction.COUNT, null),
+                lifetime("q", AggregationFunction.SUM, "qty"), lifetime("lo", AggregationFunction.MIN, "price"),
+                lifetime("hi", AggregationFunction.MAX, "price"), lifetime("li", AggregationFunction.LAST, "item_id"),
+                lifetime("fi", AggregationFunction.FIRST, "item_id"), lifetime("lp", AggregationFunction.LAST, "price")), RandomEvents.SCHEMA);
+        assertThat(agg.regroupable()).isTrue();
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Event> log = new RandomEvents(seed, 1, 5).stream(400, T0, 30 * MIN);
+            java.util.Map<Long, Tile> byStart = new java.util.TreeMap<>();
+            for (Event e : log) {
+                agg.add(byStart.computeIfAbsent(agg.tileStart(e.timestamp()), agg::newTile), e);
+            }
+            List<Event> inTime = new java.util.ArrayList<>(log);
+            inTime.sort(java.util.Comparator.comparingLong(Event::timestamp)); // stable: ties stay in log order
+            Tile folded = null;
+            Tile open = null;
+            for (Event e : inTime) {
+                long start = agg.tileStart(e.timestamp());
+                if (open != null && open.start() != start) {
+                    folded = folded == null ? open : fold(agg, folded, open);
+                    open = null;
+                }
+                if (open == null) {
+                    open = agg.newTile(start);
+                }
+                agg.add(open, e);
+            }
+            List<Tile> regrouped = folded == null ? List.of(open) : List.of(folded, open);
+            Tile one = agg.newTile(agg.tileStart(inTime.getFirst().timestamp()));
+            inTime.forEach(e -> agg.addFolded(one, e));
+            long t = T0 + 31 * MIN;
+            for (int f = 0; f < 7; f++) {
+                Object expected = agg.evaluate(f, List.copyOf(byStart.values()), t).value();
+                assertThat(agg.evaluate(f, regrouped, t).value()).as("seed %d feature %d", seed, f).isEqualTo(expected);
+                assertThat(agg.evaluate(f, List.of(one), t).value()).as("seed %d feature %d, added folded", seed, f).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void addFoldedRefusesViewsThatAreNotRegroupableAndEventsBeforeTheTile() {
+        ViewAggregator rounding = ViewAggregator.of(view(lifetime("s", AggregationFunction.SUM, "price")), RandomEvents.SCHEMA);
+        assertThatThrownBy(() -> rounding.addFolded(rounding.newTile(T0), click(T0, "a", 1.0)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("view 'user_activity'").hasMessageContaining("own tiles");
+        ViewAggregator counting = ViewAggregator.of(view(lifetime("n", AggregationFunction.COUNT, null)), RandomEvents.SCHEMA);
+        Tile tile = counting.newTile(T0);
+        counting.addFolded(tile, click(T0 + 5 * MIN, "a", 1.0));
+        assertThatThrownBy(() -> counting.addFolded(tile, click(T0 - 1, "b", 2.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before the start " + T0);
+        assertThat(counting.evaluate(0, List.of(tile), T0 + 6 * MIN).value()).isEqualTo(1L);
+        assertThat(tile.latestEventTime()).isEqualTo(T0 + 5 * MIN);
+    }
+
+    private static Tile fold(ViewAggregator agg, Tile into, Tile from) {
+        agg.merge(into, from);
+        return into;
+    }
 }

@@ -23,7 +23,14 @@ import java.util.Arrays;
  * folded, oldest first, into one lifetime tile when a lifetime feature is requested (dropped
  * otherwise). The lifetime tile keeps the start of its oldest tile, which lies before every
  * window, so windowed features skip it; tiles are passed to {@code evaluate} oldest first, so the
- * merge order is the one of evaluating every tile. Not thread-safe.
+ * merge order is the one of evaluating every tile.
+ *
+ * <p>When only lifetime features are requested and their aggregates are exact under regrouping
+ * ({@link ViewAggregator#regroupable}: counts, integer sums, minimum, maximum, {@code last},
+ * {@code first}), the view is <em>direct</em>: the events go straight into the lifetime tile as they
+ * come, in (time, partition, offset) order ({@link ViewAggregator#addFolded}), without a tile of their
+ * own or being kept. By that property the values are those of the tiles built in log order and folded.
+ * Not thread-safe.
  */
 final class ViewState {
 
@@ -51,6 +58,8 @@ final class ViewState {
     private final ArrayDeque<Tile> spare = new ArrayDeque<>();
     /** The accumulator of {@link #evaluate}, reused for every value. */
     private final Tile scratch;
+    /** Lifetime features of regroupable aggregates only: see the class comment. */
+    private final boolean direct;
 
     /**
      * @param schema the source's schema
@@ -64,6 +73,7 @@ final class ViewState {
         this.openEvents = new EventRows(schema, fields, 16);
         this.scratchRow = new EventRow(schema, fields);
         this.scratch = aggregator.newTile(0);
+        this.direct = plan.lifetime() && plan.maxWindow() == 0 && aggregator.regroupable();
     }
 
     JoinPlan.ViewPlan plan() {
@@ -103,6 +113,10 @@ final class ViewState {
 
     /** Adds the entity's next event in time order; {@code event} is read during the call only. */
     void add(EventRow event, int partition, long offset) {
+        if (direct) {
+            addDirect(event);
+            return;
+        }
         long start = aggregator.tileStart(event.timestamp());
         if (start != openStart) {
             seal();
@@ -125,6 +139,14 @@ final class ViewState {
         if (inLogOrder) {
             aggregator.add(openTile, event);
         }
+    }
+
+    /** {@link #add} of a direct view: into the lifetime tile, which starts with the first event's tile. */
+    private void addDirect(EventRow event) {
+        if (lifetime == null) {
+            lifetime = tile(aggregator.tileStart(event.timestamp()));
+        }
+        aggregator.addFolded(lifetime, event);
     }
 
     private int compareLog(int i, int j) {
@@ -204,6 +226,10 @@ final class ViewState {
      * {@code t}, and {@code t} does not decrease between calls for one entity.
      */
     void evaluate(long t, Object[] out) {
+        if (direct) {
+            evaluateDirect(t, out);
+            return;
+        }
         long head = aggregator.tileStart(t);
         if (openStart != Long.MIN_VALUE && openStart < head) {
             seal();
@@ -222,6 +248,20 @@ final class ViewState {
         }
         if (openStart != Long.MIN_VALUE) {
             buffer[count++] = openTile();
+        }
+        int[] index = plan.featureIndex();
+        int[] slot = plan.slot();
+        for (int k = 0; k < index.length; k++) {
+            out[slot[k]] = aggregator.value(index[k], buffer, count, t, scratch);
+        }
+        Arrays.fill(buffer, 0, count, null);
+    }
+
+    /** {@link #evaluate} of a direct view: the lifetime tile holds every event before {@code t}. */
+    private void evaluateDirect(long t, Object[] out) {
+        int count = 0;
+        if (lifetime != null) {
+            buffer[count++] = lifetime;
         }
         int[] index = plan.featureIndex();
         int[] slot = plan.slot();

@@ -99,6 +99,31 @@ class PointInTimeJoinPropertyTest {
         }
     }
 
+    /**
+     * Only lifetime features. The views whose requested aggregates are all exact under regrouping (counts, integer
+     * sums, minimum, maximum, last, first) add their events straight to tiles folded into the lifetime one as they
+     * come (in time order, not log order); the others (a double sum, a quantile) keep each tile's events in log
+     * order. Both must match the oracle, which builds every tile in log order.
+     */
+    @Test
+    void onlyLifetimeFeaturesMatchTheOracle() {
+        List<FeatureRef> regroupable = List.of(new FeatureRef("activity", "clicks"), new FeatureRef("activity", "qty_sum"),
+                new FeatureRef("activity", "max_price"), new FeatureRef("activity", "first_item"), new FeatureRef("activity", "last_qty"),
+                new FeatureRef("purchases", "last_amount"));
+        List<FeatureRef> rounding = List.of(new FeatureRef("activity", "last_qty"), new FeatureRef("activity", "p50_price"),
+                new FeatureRef("recent", "spend"), new FeatureRef("purchases", "amount"), new FeatureRef("purchases", "last_amount"));
+        for (long seed = 31; seed <= 36; seed++) {
+            Scenario s = scenario(seed);
+            JoinPlan direct = JoinPlan.of(DEFINITIONS, request(s, regroupable));
+            assertThat(direct.sources()).flatMap(JoinPlan.SourcePlan::views)
+                    .allMatch(v -> v.lifetime() && v.maxWindow() == 0 && v.aggregator().regroupable());
+            assertThat(JoinPlan.of(DEFINITIONS, request(s, rounding)).sources()).flatMap(JoinPlan.SourcePlan::views)
+                    .noneMatch(v -> v.aggregator().regroupable());
+            check(s, regroupable, join(s, regroupable, 64L << 20, dir.resolve("spill-" + seed)).rows, seed);
+            check(s, rounding, join(s, rounding, 64L << 20, dir.resolve("spill-r-" + seed)).rows, seed);
+        }
+    }
+
     @Test
     void aTinyBudgetSpillsEverythingAndGivesTheSameRows() throws IOException {
         for (long seed = 11; seed <= 13; seed++) {
