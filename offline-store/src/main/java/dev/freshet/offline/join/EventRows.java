@@ -67,6 +67,30 @@ final class EventRows {
         times[i] = timestamp;
     }
 
+    /** Sets the times of rows {@code at} to {@code at + n} from {@code src[from..]}, growing the columns when they are past them. */
+    void setTimes(int at, long[] src, int from, int n) {
+        if (at + n > times.length) {
+            grow(at + n);
+        }
+        System.arraycopy(src, from, times, at, n);
+    }
+
+    /** Sets kept field {@code k}, not a string field, of rows {@code at} to {@code at + n} to the bits {@code src[from..]}, none null. */
+    void setValues(int at, int k, long[] src, int from, int n) {
+        System.arraycopy(src, from, bits[k], at, n);
+        Arrays.fill(nulls[k], at, at + n, false);
+    }
+
+    /** Sets kept field {@code k} of rows {@code at} to {@code at + n} to null. */
+    void setNulls(int at, int k, int n) {
+        Arrays.fill(nulls[k], at, at + n, true);
+        if (text[k]) {
+            Arrays.fill(strings[k], at, at + n, null);
+        } else {
+            Arrays.fill(bits[k], at, at + n, 0L);
+        }
+    }
+
     /** Sets kept field {@code k} (an index into the fields, not a schema position) of row {@code i}, not a string field: its bits, or null. */
     void setValue(int i, int k, boolean isNull, long value) {
         nulls[k][i] = isNull;

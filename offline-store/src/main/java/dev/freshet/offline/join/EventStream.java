@@ -36,6 +36,29 @@ interface EventStream extends AutoCloseable {
         rows.set(i, row());
     }
 
+    /**
+     * Copies the current event and the ones after it into {@code rows}, {@code partitions} and {@code offsets} from
+     * index {@code at} on: as many as the stream can give in bulk, all of the current entity and in the stream's
+     * order, at most {@code max} and at least the current one. The stream is left on the last one copied, so that
+     * {@link #next} goes on after it; {@link #sameEntity} then reports true when more than one was copied.
+     *
+     * @return how many were copied, at least 1
+     */
+    default int copyRun(EventRows rows, int[] partitions, long[] offsets, int at, int max) {
+        copyTo(rows, at);
+        partitions[at] = partition();
+        offsets[at] = offset();
+        return 1;
+    }
+
+    /**
+     * As {@link #copyRun}, stopping also before the first event that does not come strictly before
+     * {@code (ts, partition, offset)}: what a merge may take from one stream before another's turn.
+     */
+    default int copyRunBefore(EventRows rows, int[] partitions, long[] offsets, int at, int max, long ts, int partition, long offset) {
+        return copyRun(rows, partitions, offsets, at, 1);
+    }
+
     @Override
     void close();
 

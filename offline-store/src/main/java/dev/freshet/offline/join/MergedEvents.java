@@ -183,6 +183,18 @@ final class MergedEvents implements EventStream {
         streams[head].copyTo(rows, i);
     }
 
+    /** The head's events while they stay the group's smallest: from daily files, the head file's events of the entity. */
+    @Override
+    public int copyRun(EventRows rows, int[] partitions, long[] offsets, int at, int max) {
+        EventStream h = streams[head];
+        int n = runnerUp ? h.copyRunBefore(rows, partitions, offsets, at, max, runnerTs, runnerPartition, runnerOffset)
+                : h.copyRun(rows, partitions, offsets, at, max);
+        if (n > 1) {
+            sameEntity = true;
+        }
+        return n;
+    }
+
     @Override
     public void close() {
         RuntimeException failure = null;

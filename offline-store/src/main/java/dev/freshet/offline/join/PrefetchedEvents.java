@@ -2,6 +2,7 @@ package dev.freshet.offline.join;
 
 import dev.freshet.core.definition.Schema;
 
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -73,8 +74,8 @@ final class PrefetchedEvents implements EventStream {
                 Batch b = free.take();
                 int n = 0;
                 try {
-                    while (n < BATCH_EVENTS && (more = readInto(b, n))) {
-                        n++;
+                    while (n < BATCH_EVENTS && (more = source.next())) {
+                        n += readRun(b, n);
                     }
                 } catch (RuntimeException | Error e) {
                     // handed to the join's thread, which would otherwise wait for this thread forever
@@ -90,17 +91,19 @@ final class PrefetchedEvents implements EventStream {
         }
     }
 
-    /** Reads the source's next event into {@code b[n]}; a method of its own so that the JIT compiles it early, in full. */
-    private boolean readInto(Batch b, int n) {
-        if (!source.next()) {
-            return false;
-        }
-        source.copyTo(b.rows, n);
-        b.entities[n] = source.entity();
+    /**
+     * Copies the source's current event and those it gives in bulk after it ({@link EventStream#copyRun}) into
+     * {@code b[n..]}; a method of its own so that the JIT compiles it early, in full.
+     *
+     * @return how many
+     */
+    private int readRun(Batch b, int n) {
+        String entity = source.entity();
         b.sameEntity[n] = source.sameEntity();
-        b.partitions[n] = source.partition();
-        b.offsets[n] = source.offset();
-        return true;
+        int k = source.copyRun(b.rows, b.partitions, b.offsets, n, BATCH_EVENTS - n);
+        Arrays.fill(b.sameEntity, n + 1, n + k, true);
+        Arrays.fill(b.entities, n, n + k, entity);
+        return k;
     }
 
     @Override

@@ -13,6 +13,9 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.memory.BufferAllocator;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,6 +34,9 @@ import java.util.Optional;
  * Not thread-safe.
  */
 final class SortedFileEvents implements EventStream {
+
+    /** Eight bytes of a {@code byte[]} read as one long, to compare keys. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final BufferAllocator allocator;
     private final Path file;
@@ -261,6 +267,122 @@ final class SortedFileEvents implements EventStream {
             } else {
                 rows.setValue(i, k, isNull, isNull ? 0 : bits(k));
             }
+        }
+    }
+
+    @Override
+    public int copyRun(EventRows out, int[] partitionsOut, long[] offsetsOut, int at, int max) {
+        return copy(out, partitionsOut, offsetsOut, at, max, false, 0, 0, 0);
+    }
+
+    @Override
+    public int copyRunBefore(EventRows out, int[] partitionsOut, long[] offsetsOut, int at, int max, long limitTs, int limitPartition,
+                             long limitOffset) {
+        return copy(out, partitionsOut, offsetsOut, at, max, true, limitTs, limitPartition, limitOffset);
+    }
+
+    /**
+     * The run of the current entity from the current row on, within the bound batch (at most {@code max} rows, and before
+     * the limit when {@code bounded}), copied a column at a time; the stream is then on the run's last row.
+     */
+    private int copy(EventRows out, int[] partitionsOut, long[] offsetsOut, int at, int max, boolean bounded, long limitTs,
+                     int limitPartition, long limitOffset) {
+        int from = row;
+        int end = runEnd(from, Math.min(rows, from + max), bounded, limitTs, limitPartition, limitOffset);
+        int n = end - from;
+        out.setTimes(at, times, from, n);
+        System.arraycopy(partitions, from, partitionsOut, at, n);
+        System.arraycopy(offsets, from, offsetsOut, at, n);
+        for (int k = 0; k < fields.length; k++) {
+            FieldVector v = fieldVectors[k];
+            if (v == null) {
+                out.setNulls(at, k, n);
+            } else if (types[k] == FieldType.STRING) {
+                int[] o = fieldOffsets[k];
+                byte[] data = fieldData[k];
+                for (int r = from; r < end; r++) {
+                    out.setString(at + r - from, k, fieldNulls[k] && v.isNull(r) ? null
+                            : new String(data, o[r], o[r + 1] - o[r], StandardCharsets.UTF_8));
+                }
+            } else if (types[k] != FieldType.BOOLEAN && !fieldNulls[k]) {
+                out.setValues(at, k, fieldBits[k], from, n);
+            } else {
+                for (int r = from; r < end; r++) {
+                    boolean isNull = fieldNulls[k] && v.isNull(r);
+                    out.setValue(at + r - from, k, isNull, isNull ? 0
+                            : types[k] == FieldType.BOOLEAN ? ((BitVector) v).get(r) : fieldBits[k][r]);
+                }
+            }
+        }
+        row = end - 1;
+        ts = times[row];
+        if (n > 1) {
+            sameEntity = true;
+        }
+        if (stringKeys) {
+            keyStart = keyOffsets[row];
+        }
+        return n;
+    }
+
+    /**
+     * The end of the current entity's run from row {@code from}: the first row before {@code limit} of another entity, or
+     * not strictly before {@code (limitTs, limitPartition, limitOffset)} when {@code bounded}. Checks the run's times
+     * as {@link #next} does.
+     */
+    private int runEnd(int from, int limit, boolean bounded, long limitTs, int limitPartition, long limitOffset) {
+        int end = from + 1;
+        if (stringKeys) {
+            int start = keyOffsets[from];
+            int length = keyOffsets[from + 1] - start;
+            while (end < limit && keyOffsets[end + 1] - keyOffsets[end] == length && sameBytes(keyData, keyOffsets[end], start, length)
+                    && (!bounded || precedes(end, limitTs, limitPartition, limitOffset))) {
+                checkOrder(end);
+                end++;
+            }
+        } else {
+            long key = longKeys[from];
+            while (end < limit && longKeys[end] == key && (!bounded || precedes(end, limitTs, limitPartition, limitOffset))) {
+                checkOrder(end);
+                end++;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Whether {@code data[i, i + length)} and {@code data[j, j + length)} are equal: eight bytes at a time, as keys are short
+     * and {@code Arrays.equals} over ranges has a set-up cost that a run's many comparisons would pay each time.
+     */
+    private static boolean sameBytes(byte[] data, int i, int j, int length) {
+        int k = 0;
+        for (; k + Long.BYTES <= length; k += Long.BYTES) {
+            if ((long) LONGS.get(data, i + k) != (long) LONGS.get(data, j + k)) {
+                return false;
+            }
+        }
+        for (; k < length; k++) {
+            if (data[i + k] != data[j + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether row {@code r} comes strictly before {@code (limitTs, limitPartition, limitOffset)}. */
+    private boolean precedes(int r, long limitTs, int limitPartition, long limitOffset) {
+        long t = times[r];
+        if (t != limitTs) {
+            return t < limitTs;
+        }
+        return partitions[r] != limitPartition ? partitions[r] < limitPartition : offsets[r] < limitOffset;
+    }
+
+    /** Row {@code r} is of the previous row's entity: its time must not go back. */
+    private void checkOrder(int r) {
+        if (times[r] < times[r - 1]) {
+            throw new CorruptDataException("archive file " + file + " is marked sorted, but event (" + entity + ", " + times[r]
+                    + ") comes after (" + entity + ", " + times[r - 1] + "); mark it unsorted or re-compact it");
         }
     }
 
