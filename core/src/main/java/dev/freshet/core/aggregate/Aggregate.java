@@ -4,6 +4,7 @@ import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.error.CorruptDataException;
+import dev.freshet.core.event.EventBatch;
 import dev.freshet.core.event.EventFields;
 
 /**
@@ -61,6 +62,16 @@ abstract class Aggregate {
      * reused row), only to the immutable values it returns.
      */
     abstract void add(Tile t, EventFields e);
+
+    /**
+     * Adds rows {@code from} to {@code to} of a batch, as {@link #add} of each in turn would. Aggregates that
+     * need only some of the rows (the latest of {@code last}) or none of the strings override it.
+     */
+    void addRange(Tile t, EventBatch b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            add(t, b.row(i));
+        }
+    }
 
     /**
      * Merges {@code from} into {@code into}, never sharing mutable state between them. Where

@@ -3,6 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
+import dev.freshet.core.event.EventBatch;
 import dev.freshet.core.event.EventFields;
 
 /** {@code count}: one long, the number of events (or of non-null values of the field). */
@@ -34,6 +35,19 @@ final class CountAggregate extends Aggregate {
         if (field < 0 || !e.isNull(field)) {
             t.longs[longBase]++;
         }
+    }
+
+    @Override
+    void addRange(Tile t, EventBatch b, int from, int to) {
+        long n = to - from;
+        if (field >= 0) {
+            for (int i = from; i < to; i++) {
+                if (b.isNull(field, i)) {
+                    n--;
+                }
+            }
+        }
+        t.longs[longBase] += n;
     }
 
     @Override

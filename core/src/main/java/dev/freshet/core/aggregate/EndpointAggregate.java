@@ -4,6 +4,7 @@ import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
 import dev.freshet.core.definition.FieldType;
+import dev.freshet.core.event.EventBatch;
 import dev.freshet.core.event.EventFields;
 
 /**
@@ -45,6 +46,29 @@ final class EndpointAggregate extends Aggregate {
         }
         if (wins(t, e.timestamp())) {
             set(t, e.timestamp(), e.getBits(field), type == FieldType.STRING ? e.getString(field) : null);
+        }
+    }
+
+    /**
+     * The row that adding the range one row at a time would leave in the tile, found among the rows' times alone
+     * ({@code last}: the latest, ties to the later row; {@code first}: the earliest, ties to the earlier), then
+     * offered once: a string is read for that row only.
+     */
+    @Override
+    void addRange(Tile t, EventBatch b, int from, int to) {
+        int best = -1;
+        long bestTs = 0;
+        for (int i = from; i < to; i++) {
+            if (!b.isNull(field, i)) {
+                long ts = b.timestamp(i);
+                if (best < 0 || (last ? ts >= bestTs : ts < bestTs)) {
+                    best = i;
+                    bestTs = ts;
+                }
+            }
+        }
+        if (best >= 0 && wins(t, bestTs)) {
+            set(t, bestTs, b.getBits(field, best), type == FieldType.STRING ? b.getString(field, best) : null);
         }
     }
 

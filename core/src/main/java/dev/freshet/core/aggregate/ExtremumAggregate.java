@@ -3,6 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
+import dev.freshet.core.event.EventBatch;
 import dev.freshet.core.event.EventFields;
 
 /**
@@ -40,6 +41,15 @@ final class ExtremumAggregate extends Aggregate {
     void add(Tile t, EventFields e) {
         if (!e.isNull(field)) {
             offer(t, e.getBits(field));
+        }
+    }
+
+    @Override
+    void addRange(Tile t, EventBatch b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!b.isNull(field, i)) {
+                offer(t, b.getBits(field, i));
+            }
         }
     }
 

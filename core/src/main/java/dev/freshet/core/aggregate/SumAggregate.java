@@ -3,6 +3,7 @@ package dev.freshet.core.aggregate;
 import dev.freshet.core.codec.ByteReader;
 import dev.freshet.core.codec.ByteWriter;
 import dev.freshet.core.definition.FeatureDefinition;
+import dev.freshet.core.event.EventBatch;
 import dev.freshet.core.event.EventFields;
 
 /**
@@ -45,6 +46,21 @@ final class SumAggregate extends Aggregate {
             t.longs[s] = plus(t.longs[s], Double.longBitsToDouble(e.getBits(field)));
         } else {
             t.longs[s] += e.getLong(field);
+        }
+    }
+
+    /** In row order, so that a sum of doubles rounds as the adds one at a time would. */
+    @Override
+    void addRange(Tile t, EventBatch b, int from, int to) {
+        int s = longBase;
+        for (int i = from; i < to; i++) {
+            if (!b.isNull(field, i)) {
+                if (floating) {
+                    t.longs[s] = plus(t.longs[s], Double.longBitsToDouble(b.getBits(field, i)));
+                } else {
+                    t.longs[s] += b.getBits(field, i);
+                }
+            }
         }
     }
 

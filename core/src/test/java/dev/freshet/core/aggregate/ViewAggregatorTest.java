@@ -260,6 +260,85 @@ class ViewAggregatorTest {
         assertThat(tile.latestEventTime()).isEqualTo(T0 + 5 * MIN);
     }
 
+    /** Events of a list as a batch, each string read counted. */
+    private static final class ListBatch extends dev.freshet.core.event.EventBatch {
+        final List<Event> events;
+        int stringsRead;
+
+        ListBatch(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public long timestamp(int row) {
+            return events.get(row).timestamp();
+        }
+
+        @Override
+        public boolean isNull(int position, int row) {
+            return events.get(row).isNull(position);
+        }
+
+        @Override
+        public long getBits(int position, int row) {
+            return events.get(row).getBits(position);
+        }
+
+        @Override
+        public double getDouble(int position, int row) {
+            return events.get(row).getDouble(position);
+        }
+
+        @Override
+        public String getString(int position, int row) {
+            stringsRead++;
+            return events.get(row).getString(position);
+        }
+    }
+
+    /**
+     * A range added at once leaves the state that adding its rows one at a time does, in any order of the rows (the
+     * log order, not sorted by time): every value, the version and the latest event time; and {@code last}/{@code first}
+     * read one string per range, not one per row.
+     */
+    @Test
+    void aRangeAddedAtOnceEqualsItsRowsAddedOneAtATime() {
+        ViewAggregator agg = ViewAggregator.of(view(lifetime("n", AggregationFunction.COUNT, null),
+                lifetime("ni", AggregationFunction.COUNT, "item_id"), lifetime("q", AggregationFunction.SUM, "qty"),
+                lifetime("lo", AggregationFunction.MIN, "price"), lifetime("hi", AggregationFunction.MAX, "qty"),
+                lifetime("li", AggregationFunction.LAST, "item_id"), lifetime("fi", AggregationFunction.FIRST, "item_id"),
+                lifetime("lp", AggregationFunction.LAST, "price"), lifetime("fp", AggregationFunction.FIRST, "price")), RandomEvents.SCHEMA);
+        for (long seed = 1; seed <= 30; seed++) {
+            RandomEvents random = new RandomEvents(seed, 1, 4);
+            List<Event> log = random.stream(300, T0, 20 * MIN);
+            ListBatch batch = new ListBatch(log);
+            Tile ranged = agg.newTile(T0);
+            Tile single = agg.newTile(T0);
+            int ranges = 0;
+            for (int from = 0; from < log.size(); ranges++) {
+                int to = Math.min(log.size(), from + 1 + random.random().nextInt(40));
+                agg.addFolded(ranged, batch, from, to);
+                for (int i = from; i < to; i++) {
+                    agg.addFolded(single, log.get(i));
+                }
+                from = to;
+            }
+            for (int f = 0; f < 9; f++) {
+                long t = T0 + 30 * MIN;
+                assertThat(agg.evaluate(f, List.of(ranged), t)).as("seed %d feature %d", seed, f).isEqualTo(agg.evaluate(f, List.of(single), t));
+            }
+            assertThat(ranged.version()).isEqualTo(single.version()).isEqualTo(log.size());
+            assertThat(ranged.latestEventTime()).isEqualTo(single.latestEventTime());
+            assertThat(batch.stringsRead).as("strings read, seed %d", seed).isLessThanOrEqualTo(2 * ranges);
+        }
+        Tile tile = agg.newTile(T0);
+        ListBatch early = new ListBatch(List.of(click(T0 + 1, "a", 1.0), click(T0 - 1, "b", 2.0)));
+        assertThatThrownBy(() -> agg.addFolded(tile, early, 0, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("before the start");
+        ViewAggregator rounding = ViewAggregator.of(view(lifetime("s", AggregationFunction.SUM, "price")), RandomEvents.SCHEMA);
+        assertThatThrownBy(() -> rounding.addFolded(rounding.newTile(T0), early, 0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
     private static Tile fold(ViewAggregator agg, Tile into, Tile from) {
         agg.merge(into, from);
         return into;

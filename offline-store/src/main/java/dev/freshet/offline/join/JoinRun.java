@@ -86,7 +86,7 @@ final class JoinRun implements AutoCloseable {
         List<ArchivePins.Pinned> firstFiles = sources.isEmpty() ? List.of() : pins.pin(config.archive(), sources.get(0).source());
         // the first source, when its files are all sorted, needs no sort of its own: its reader thread
         // opens and reads them while this thread reads and sorts the spine
-        EventStream early = sources.isEmpty() || !firstFiles.stream().allMatch(p -> p.listed().sorted()) ? null
+        PrefetchedEvents early = sources.isEmpty() || !firstFiles.stream().allMatch(p -> p.listed().sorted()) ? null
                 : events(sources.get(0), firstFiles, null, false);
         try {
             readSpine(sortedSpine);
@@ -101,7 +101,7 @@ final class JoinRun implements AutoCloseable {
             SourceResults out = results(source, budget / 4 / sources.size());
             results.add(out);
             ExternalSorter unsorted = sorter("the events of source '" + source.source().name() + "'", budget / 2);
-            EventStream stream;
+            PrefetchedEvents stream;
             if (i == 0 && early != null) {
                 long total = firstFiles.stream().mapToLong(p -> p.listed().rows()).sum();
                 config.progress().phase("sorting events of " + source.source().name(), total);
@@ -110,7 +110,7 @@ final class JoinRun implements AutoCloseable {
             } else {
                 stream = events(source, i == 0 ? firstFiles : pins.pin(config.archive(), source.source()), unsorted, true);
             }
-            try (EventStream events = stream; RecordCursor sortedRows = sortedSpine.sorted()) {
+            try (PrefetchedEvents events = stream; RecordCursor sortedRows = sortedSpine.sorted()) {
                 config.progress().phase("joining " + source.source().name(), spineRows);
                 SourceJoin.run(source, sortedRows, events, out, config.progress());
             }
@@ -199,7 +199,7 @@ final class JoinRun implements AutoCloseable {
      * @param unsorted sorts the unsorted files (unused, may be null, when every file is sorted)
      * @param report   whether to report the phase and the files read to the progress
      */
-    private EventStream events(JoinPlan.SourcePlan source, List<ArchivePins.Pinned> pinned, ExternalSorter unsorted, boolean report) {
+    private PrefetchedEvents events(JoinPlan.SourcePlan source, List<ArchivePins.Pinned> pinned, ExternalSorter unsorted, boolean report) {
         long total = pinned.stream().mapToLong(p -> p.listed().rows()).sum();
         if (report) {
             config.progress().phase("sorting events of " + source.source().name(), total);

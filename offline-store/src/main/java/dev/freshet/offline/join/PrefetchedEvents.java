@@ -36,7 +36,7 @@ final class PrefetchedEvents implements EventStream {
         Throwable failure;
 
         Batch(Schema schema, int[] fields) {
-            rows = new EventRows(schema, fields, BATCH_EVENTS);
+            rows = EventRows.withTextAsBytes(schema, fields, BATCH_EVENTS);
         }
     }
 
@@ -72,6 +72,7 @@ final class PrefetchedEvents implements EventStream {
             boolean more = true;
             while (more && !stopped) {
                 Batch b = free.take();
+                b.rows.clear();
                 int n = 0;
                 try {
                     while (n < BATCH_EVENTS && (more = source.next())) {
@@ -172,6 +173,52 @@ final class PrefetchedEvents implements EventStream {
     public EventRow row() {
         current.rows.load(index, row);
         return row;
+    }
+
+    /**
+     * How many events, from the current one on and within the batch read ahead, are of the current one's entity and
+     * before {@code t}: at least 1 when the current event is before {@code t}. They are rows {@link #index} onwards of
+     * {@link #rows}, until {@link #advance}.
+     */
+    int run(long t) {
+        Batch b = current;
+        EventRows rows = b.rows;
+        int end = index;
+        int count = b.count;
+        do {
+            end++;
+        } while (end < count && b.sameEntity[end] && rows.timestamp(end) < t);
+        return end - index;
+    }
+
+    /** The batch read ahead that holds the current event, as rows (valid until {@link #advance} or {@link #next} leaves it). */
+    EventRows rows() {
+        return current.rows;
+    }
+
+    /** The current event's row in {@link #rows}. */
+    int index() {
+        return index;
+    }
+
+    /** Event {@code k} of the run from the current one on ({@link #run}), filled into the reused row. */
+    EventRow row(int k) {
+        current.rows.load(index + k, row);
+        return row;
+    }
+
+    int partition(int k) {
+        return current.partitions[index + k];
+    }
+
+    long offset(int k) {
+        return current.offsets[index + k];
+    }
+
+    /** Moves past {@code n} events, the current one included (as {@code n} calls of {@link #next}); false at the end. */
+    boolean advance(int n) {
+        index += n - 1;
+        return next();
     }
 
     @Override

@@ -300,9 +300,16 @@ final class SortedFileEvents implements EventStream {
             } else if (types[k] == FieldType.STRING) {
                 int[] o = fieldOffsets[k];
                 byte[] data = fieldData[k];
-                for (int r = from; r < end; r++) {
-                    out.setString(at + r - from, k, fieldNulls[k] && v.isNull(r) ? null
-                            : new String(data, o[r], o[r + 1] - o[r], StandardCharsets.UTF_8));
+                if (!fieldNulls[k]) {
+                    out.setStrings(at, k, data, o, from, end);
+                } else {
+                    for (int r = from; r < end; r++) {
+                        if (v.isNull(r)) {
+                            out.setString(at + r - from, k, (String) null);
+                        } else {
+                            out.setString(at + r - from, k, data, o[r], o[r + 1] - o[r]);
+                        }
+                    }
                 }
             } else if (types[k] != FieldType.BOOLEAN && !fieldNulls[k]) {
                 out.setValues(at, k, fieldBits[k], from, n);

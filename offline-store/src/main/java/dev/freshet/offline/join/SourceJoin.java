@@ -26,7 +26,9 @@ final class SourceJoin {
     private final Object[] values;
     /** Per view: the earliest tile start it reads at the current spine time ({@link ViewState#readsFrom}). */
     private final long[] readsFrom;
-    private final EventStream events;
+    private final PrefetchedEvents events;
+    /** Whether some view is not {@link ViewState#direct}: its events then go one at a time. */
+    private final boolean oneByOne;
     private final SourceResults results;
     private boolean hasEvent;
     /** Whether the current event is of the spine's current entity. */
@@ -35,7 +37,7 @@ final class SourceJoin {
     private boolean any;
     private long latest;
 
-    private SourceJoin(JoinPlan.SourcePlan source, EventStream events, SourceResults results) {
+    private SourceJoin(JoinPlan.SourcePlan source, PrefetchedEvents events, SourceResults results) {
         List<JoinPlan.ViewPlan> viewPlans = source.views();
         this.views = new ViewState[viewPlans.size()];
         for (int i = 0; i < views.length; i++) {
@@ -45,6 +47,11 @@ final class SourceJoin {
         this.readsFrom = new long[views.length];
         this.events = events;
         this.results = results;
+        boolean any = false;
+        for (ViewState v : views) {
+            any |= !v.direct();
+        }
+        this.oneByOne = any;
     }
 
     /**
@@ -52,7 +59,7 @@ final class SourceJoin {
      * @param events  the source's events, sorted
      * @param results receives each spine row's values
      */
-    static void run(JoinPlan.SourcePlan source, RecordCursor spine, EventStream events, SourceResults results, JoinProgress progress) {
+    static void run(JoinPlan.SourcePlan source, RecordCursor spine, PrefetchedEvents events, SourceResults results, JoinProgress progress) {
         SourceJoin join = new SourceJoin(source, events, results);
         join.hasEvent = events.next();
         long rows = 0;
@@ -96,31 +103,49 @@ final class SourceJoin {
     }
 
     /**
-     * Adds the entity's events before {@code t} to the views that will read them: an event older than
-     * every window of a view without lifetime features (at {@code t}, so at every later time of the
-     * entity too) is passed over, unread, as the tile it would go to would be dropped unread.
+     * Adds the entity's events before {@code t} to the views that will read them, a run of the batch read ahead at a
+     * time: a direct view takes the run at once; the others take its events one at a time, and an event older than
+     * every window of a view without lifetime features (at {@code t}, so at every later time of the entity too) is
+     * passed over, unread, as the tile it would go to would be dropped unread.
      */
     private void feed(long t) {
         for (int i = 0; i < views.length; i++) {
             readsFrom[i] = views[i].readsFrom(t);
         }
         do {
-            long ts = events.ts();
+            int n = events.run(t);
+            EventRows rows = events.rows();
+            int first = events.index();
+            for (ViewState v : views) {
+                if (v.direct()) {
+                    v.addAll(rows, first, first + n);
+                }
+            }
+            if (oneByOne) {
+                feedOneByOne(rows, first, n);
+            }
+            any = true;
+            latest = rows.timestamp(first + n - 1);
+            hasEvent = events.advance(n);
+            match = hasEvent && events.sameEntity();
+        } while (match && events.ts() < t);
+    }
+
+    /** The run's events to the views that are not direct, each event read once for all of them. */
+    private void feedOneByOne(EventRows rows, int first, int n) {
+        for (int k = 0; k < n; k++) {
+            long ts = rows.timestamp(first + k);
             EventRow event = null;
             for (int i = 0; i < views.length; i++) {
                 ViewState v = views[i];
-                if (v.reads(ts, readsFrom[i])) {
+                if (!v.direct() && v.reads(ts, readsFrom[i])) {
                     if (event == null) {
-                        event = events.row();
+                        event = events.row(k);
                     }
-                    v.add(event, events.partition(), events.offset());
+                    v.add(event, events.partition(k), events.offset(k));
                 }
             }
-            any = true;
-            latest = ts;
-            hasEvent = events.next();
-            match = hasEvent && events.sameEntity();
-        } while (match && events.ts() < t);
+        }
     }
 
     private void evaluate(long t) {

@@ -149,6 +149,19 @@ final class ViewState {
         aggregator.addFolded(lifetime, event);
     }
 
+    /** Whether the view is direct (see the class comment): it then takes its events a range at a time, {@link #addAll}. */
+    boolean direct() {
+        return direct;
+    }
+
+    /** Adds rows {@code from} to {@code to} of {@code rows}, the entity's next events in time order, to a direct view. */
+    void addAll(EventRows rows, int from, int to) {
+        if (lifetime == null) {
+            lifetime = tile(aggregator.tileStart(rows.timestamp(from)));
+        }
+        aggregator.addFolded(lifetime, rows, from, to);
+    }
+
     private int compareLog(int i, int j) {
         int c = Long.compare(openOrder[2 * i], openOrder[2 * j]);
         return c != 0 ? c : Long.compare(openOrder[2 * i + 1], openOrder[2 * j + 1]);
