@@ -10,9 +10,16 @@ import java.util.Locale;
 
 /**
  * One measurement, in a JVM of its own (started by {@link OfflineJoinBenchmark}): runs one side's
- * query once and prints, on its last line, its wall time (the query, after {@link JoinSide#prepare};
+ * query and prints, on its last line, its wall time (the query, after {@link JoinSide#prepare};
  * the start-up is printed apart), its peak resident set ({@code VmHWM}: the
  * whole process, JVM and native memory of Arrow or DuckDB together) and its peak heap.
+ *
+ * <p>With {@code -Dfreshet.bench.runs=N} (default 1) the query runs N times in the same JVM, each
+ * writing the output afresh: {@code wall_s} is still the first, cold run (a fresh JVM, as a one-off
+ * {@code freshet training-set} is), {@code warm_s} the median of the second half of the runs (a process
+ * that has served the query a few times before, its JIT done, as a running Freshet serving training sets
+ * over Flight is), {@code walls} every run.
+ * Peak RSS and heap are the process's, over all runs.
  *
  * <pre>
  * java -Xmx2g [Arrow flags] -cp bench/target/benchmarks.jar dev.freshet.bench.offline.MeasuredRun
@@ -24,6 +31,8 @@ public final class MeasuredRun {
 
     /** The prefix of the result line the driver parses. */
     static final String RESULT = "RESULT ";
+    /** The system property of the number of runs in the JVM. */
+    static final String RUNS = "freshet.bench.runs";
 
     private MeasuredRun() {
     }
@@ -42,17 +51,44 @@ public final class MeasuredRun {
             case "baseline" -> null;
             default -> throw new IllegalArgumentException("side must be duckdb, freshet or baseline, not " + side);
         };
+        int runs = Integer.getInteger(RUNS, 1);
+        if (runs < 1) {
+            throw new IllegalArgumentException(RUNS + " must be at least 1, not " + runs);
+        }
         long start = System.nanoTime();
         if (join != null) {
             join.prepare(workload);
         }
         long prepared = System.nanoTime();
-        if (join != null) {
-            join.run(workload, query, out, memoryBudget);
+        double[] walls = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            Files.deleteIfExists(out);
+            long begin = System.nanoTime();
+            if (join != null) {
+                join.run(workload, query, out, memoryBudget);
+            }
+            walls[i] = (System.nanoTime() - begin) / 1e9;
+            if (runs > 1) {
+                System.out.printf(Locale.ROOT, "run %d of %d: %.3f s%n", i + 1, runs, walls[i]);
+            }
         }
-        long end = System.nanoTime();
-        System.out.printf(Locale.ROOT, RESULT + "side=%s query=%s wall_s=%.3f startup_s=%.3f rss_peak_kib=%d heap_peak_bytes=%d%n", side,
-                query.name().toLowerCase(Locale.ROOT), (end - prepared) / 1e9, (prepared - start) / 1e9, peakRssKib(), peakHeapBytes());
+        StringBuilder all = new StringBuilder();
+        for (double x : walls) {
+            all.append(all.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.3f", x));
+        }
+        System.out.printf(Locale.ROOT, RESULT + "side=%s query=%s wall_s=%.3f warm_s=%.3f walls=%s startup_s=%.3f rss_peak_kib=%d heap_peak_bytes=%d%n",
+                side, query.name().toLowerCase(Locale.ROOT), walls[0], warm(walls), all, (prepared - start) / 1e9, peakRssKib(), peakHeapBytes());
+    }
+
+    /** The median of the second half of the runs (the later one of two); NaN when there is only one. */
+    static double warm(double[] walls) {
+        if (walls.length < 2) {
+            return Double.NaN;
+        }
+        double[] later = java.util.Arrays.copyOfRange(walls, walls.length / 2, walls.length);
+        java.util.Arrays.sort(later);
+        int n = later.length;
+        return n % 2 == 1 ? later[n / 2] : (later[n / 2 - 1] + later[n / 2]) / 2;
     }
 
     private static JoinSide freshet() {

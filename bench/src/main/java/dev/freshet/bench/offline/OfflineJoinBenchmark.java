@@ -24,8 +24,14 @@ import java.util.Map;
  * <pre>
  * java -Xmx2g [Arrow flags] -cp bench/target/benchmarks.jar dev.freshet.bench.offline.OfflineJoinBenchmark \
  *      [dir] [events] [entities] [days] [spine rows] [seed] [sides: both|duckdb|freshet] [Freshet memory budget MiB] [child -Xmx]
+ *      [runs per child JVM]
  * </pre>
- * Defaults: target/offline-bench 10000000 100000 7 1000000 42 both 1024 2g. The system property
+ * Defaults: target/offline-bench 10000000 100000 7 1000000 42 both 1024 2g 8. Each (side, query) is measured cold, in a
+ * child that runs it once (a fresh JVM, as a one-off {@code freshet training-set} is; its peak RSS and heap are the
+ * ones reported), then warm, in a second child that runs it that many times: the median of the second half of its
+ * runs (a process that has run the query a few times before, as a running Freshet serving training sets over Flight
+ * has). Both are
+ * reported, with their ratios; 1 skips the warm children. The system property
  * {@code freshet.bench.duckdbSum} (range, the default, or prefix) picks DuckDB's plan for the sum; it is passed on to the children.
  */
 public final class OfflineJoinBenchmark {
@@ -34,8 +40,14 @@ public final class OfflineJoinBenchmark {
     }
 
     /** What a child reported. */
-    record Measurement(String side, JoinSide.Query query, double wallSeconds, double startupSeconds, long rssPeakKib, long heapPeakBytes,
-                       double processSeconds) {
+    record Measurement(String side, JoinSide.Query query, double wallSeconds, double warmSeconds, String walls, double startupSeconds,
+                       long rssPeakKib, long heapPeakBytes, double processSeconds) {
+
+        /** This cold measurement with the warm time (and runs) of another child. */
+        Measurement withWarm(Measurement warm) {
+            return new Measurement(side, query, wallSeconds, warm.warmSeconds(), warm.walls(), startupSeconds, rssPeakKib, heapPeakBytes,
+                    processSeconds);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,12 +55,13 @@ public final class OfflineJoinBenchmark {
         String sides = args.length > 6 ? args[6] : "both";
         long budget = (args.length > 7 ? Long.parseLong(args[7]) : 1024) << 20;
         String xmx = args.length > 8 ? args[8] : "2g";
+        int runs = args.length > 9 ? Integer.parseInt(args[9]) : 8;
         OfflineDataGenerator.generateIfMissing(w);
         Files.createDirectories(w.resultsDir());
-        System.out.printf(Locale.ROOT, "workload: %s%nchildren: -Xmx%s, Freshet memory budget %d MiB, DuckDB sum plan %s, %d cores%n", w, xmx,
-                budget >> 20, System.getProperty("freshet.bench.duckdbSum", "range"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "workload: %s%nchildren: -Xmx%s, %d runs each, Freshet memory budget %d MiB, DuckDB sum plan %s, %d cores%n",
+                w, xmx, runs, budget >> 20, System.getProperty("freshet.bench.duckdbSum", "range"), Runtime.getRuntime().availableProcessors());
 
-        Measurement baseline = measure("baseline", JoinSide.Query.LAST, w, budget, xmx);
+        Measurement baseline = measure("baseline", JoinSide.Query.LAST, w, budget, xmx, 1);
         Map<String, Measurement> m = new LinkedHashMap<>();
         for (String side : List.of("duckdb", "freshet")) {
             if (!sides.equals("both") && !sides.equals(side)) {
@@ -56,7 +69,8 @@ public final class OfflineJoinBenchmark {
             }
             for (JoinSide.Query q : JoinSide.Query.values()) {
                 try {
-                    m.put(side + q, measure(side, q, w, budget, xmx));
+                    Measurement cold = measure(side, q, w, budget, xmx, 1);
+                    m.put(side + q, runs > 1 ? cold.withWarm(measure(side, q, w, budget, xmx, runs)) : cold);
                 } catch (IllegalStateException e) {
                     System.out.println("  " + side + " " + q + " failed: " + e.getMessage());
                 }
@@ -73,17 +87,19 @@ public final class OfflineJoinBenchmark {
         }
 
         System.out.println();
-        System.out.println("| query | Freshet wall | DuckDB wall | ratio | Freshet peak RSS | DuckDB peak RSS | Freshet peak heap | DuckDB peak heap | rows agree |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| query | Freshet cold | DuckDB cold | ratio cold | Freshet warm | DuckDB warm | ratio warm | Freshet peak RSS"
+                + " | DuckDB peak RSS | Freshet peak heap | DuckDB peak heap | rows agree |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (JoinSide.Query q : JoinSide.Query.values()) {
             Measurement f = m.get("freshet" + q);
             Measurement d = m.get("duckdb" + q);
             ResultComparison c = agreement.get(q);
-            System.out.printf(Locale.ROOT, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     q.feature, q == JoinSide.Query.LAST ? "ASOF LEFT JOIN" : "1 h window",
-                    f == null ? "—" : String.format(Locale.ROOT, "%.2f s", f.wallSeconds()),
-                    d == null ? "—" : String.format(Locale.ROOT, "%.2f s", d.wallSeconds()),
-                    f == null || d == null ? "—" : String.format(Locale.ROOT, "**%.2f**", f.wallSeconds() / d.wallSeconds()),
+                    seconds(f == null ? Double.NaN : f.wallSeconds()), seconds(d == null ? Double.NaN : d.wallSeconds()),
+                    ratio(f == null ? Double.NaN : f.wallSeconds(), d == null ? Double.NaN : d.wallSeconds()),
+                    seconds(f == null ? Double.NaN : f.warmSeconds()), seconds(d == null ? Double.NaN : d.warmSeconds()),
+                    ratio(f == null ? Double.NaN : f.warmSeconds(), d == null ? Double.NaN : d.warmSeconds()),
                     f == null ? "—" : mib(f.rssPeakKib() << 10), d == null ? "—" : mib(d.rssPeakKib() << 10),
                     f == null ? "—" : mib(f.heapPeakBytes()), d == null ? "—" : mib(d.heapPeakBytes()),
                     c == null ? "—" : c.agree() ? "yes (" + c.nullVsZero() + " null-vs-0)" : "**no**: " + c.valueMismatch() + " values, "
@@ -101,12 +117,20 @@ public final class OfflineJoinBenchmark {
         return w.resultsDir().resolve(side + "-" + q.feature + ".parquet").toAbsolutePath();
     }
 
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "—" : String.format(Locale.ROOT, "%.2f s", s);
+    }
+
+    private static String ratio(double freshet, double duckdb) {
+        return Double.isNaN(freshet) || Double.isNaN(duckdb) ? "—" : String.format(Locale.ROOT, "**%.2f**", freshet / duckdb);
+    }
+
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
     }
 
     /** Runs one measurement in a child JVM and parses its result line. */
-    private static Measurement measure(String side, JoinSide.Query q, OfflineWorkload w, long budget, String xmx)
+    private static Measurement measure(String side, JoinSide.Query q, OfflineWorkload w, long budget, String xmx, int runs)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
@@ -117,6 +141,7 @@ public final class OfflineJoinBenchmark {
         if (plan != null) {
             cmd.add("-Dfreshet.bench.duckdbSum=" + plan);
         }
+        cmd.add("-D" + MeasuredRun.RUNS + "=" + runs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MeasuredRun.class.getName(), side, q.name(),
                 out(w, side, q).toString(), Long.toString(budget)));
         cmd.addAll(w.toArgs());
@@ -142,11 +167,11 @@ public final class OfflineJoinBenchmark {
             String[] pair = part.split("=", 2);
             kv.put(pair[0], pair[1]);
         }
-        Measurement x = new Measurement(side, q, Double.parseDouble(kv.get("wall_s")),
+        Measurement x = new Measurement(side, q, Double.parseDouble(kv.get("wall_s")), Double.parseDouble(kv.get("warm_s")), kv.get("walls"),
                 Double.parseDouble(kv.get("startup_s")), Long.parseLong(kv.get("rss_peak_kib")),
                 Long.parseLong(kv.get("heap_peak_bytes")), process);
-        System.out.printf(Locale.ROOT, "  %s %s: %.2f s, peak RSS %s, peak heap %s (process %.2f s)%n", side, q.feature, x.wallSeconds(),
-                mib(x.rssPeakKib() << 10), mib(x.heapPeakBytes()), process);
+        System.out.printf(Locale.ROOT, "  %s %s: cold %.2f s, warm %s (runs: %s), peak RSS %s, peak heap %s (process %.2f s)%n", side, q.feature,
+                x.wallSeconds(), seconds(x.warmSeconds()), x.walls(), mib(x.rssPeakKib() << 10), mib(x.heapPeakBytes()), process);
         return x;
     }
 }

@@ -8,8 +8,10 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Reads another event stream ahead on a thread of its own: the scan, the decoding and the merge
- * happen there, in batches of primitive columns ({@link EventRows}; no object per event but the
- * strings of string fields), while the join's thread aggregates the previous batches. The join is thus spread over two cores without changing what it computes:
+ * happen there, in batches of primitive columns ({@link EventRows}; no object per event: strings stay
+ * UTF-8 bytes until read), copied a run of one entity at a time, while the join's thread aggregates the
+ * previous batches, a run at a time too ({@link #run}). The join is thus spread over two cores without
+ * changing what it computes:
  * the order of the events is the source's.
  *
  * <p>Memory stays bounded: {@link #BATCHES} batches of {@link #BATCH_EVENTS} events circulate
