@@ -111,11 +111,13 @@ final class ViewState {
         return from == Long.MIN_VALUE || aggregator.tileStart(ts) >= from;
     }
 
-    /** Adds the entity's next event in time order; {@code event} is read during the call only. */
+    /**
+     * Adds the entity's next event in time order to a view that is not {@link #direct} (a direct one takes its events
+     * a run at a time, {@link #addAll}); {@code event} is read during the call only.
+     */
     void add(EventRow event, int partition, long offset) {
         if (direct) {
-            addDirect(event);
-            return;
+            throw new IllegalStateException("view '" + aggregator.view().name() + "' is direct: add its events with addAll");
         }
         long start = aggregator.tileStart(event.timestamp());
         if (start != openStart) {
@@ -141,20 +143,15 @@ final class ViewState {
         }
     }
 
-    /** {@link #add} of a direct view: into the lifetime tile, which starts with the first event's tile. */
-    private void addDirect(EventRow event) {
-        if (lifetime == null) {
-            lifetime = tile(aggregator.tileStart(event.timestamp()));
-        }
-        aggregator.addFolded(lifetime, event);
-    }
-
     /** Whether the view is direct (see the class comment): it then takes its events a range at a time, {@link #addAll}. */
     boolean direct() {
         return direct;
     }
 
-    /** Adds rows {@code from} to {@code to} of {@code rows}, the entity's next events in time order, to a direct view. */
+    /**
+     * Adds rows {@code from} to {@code to} of {@code rows}, the entity's next events in time order, to a direct view: into
+     * the lifetime tile, which starts with the first event's tile.
+     */
     void addAll(EventRows rows, int from, int to) {
         if (lifetime == null) {
             lifetime = tile(aggregator.tileStart(rows.timestamp(from)));
