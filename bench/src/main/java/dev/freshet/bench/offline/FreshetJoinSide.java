@@ -15,10 +15,13 @@ import java.util.List;
 
 /**
  * The Freshet side: {@link PointInTimeJoin#writeFile} over the generated archive (each file listed
- * as sorted, as compaction leaves it), one feature per query, short feature names. {@link MeasuredRun}
- * loads it by name.
+ * as sorted and with its key runs, as compaction leaves it), one feature per query, short feature
+ * names. {@link MeasuredRun} loads it by name. {@code -Dfreshet.bench.keyRuns=false} lists the files
+ * without their key runs, so that the join reads their key columns (to measure what the runs save).
  */
 final class FreshetJoinSide implements JoinSide {
+
+    private static final boolean KEY_RUNS = Boolean.parseBoolean(System.getProperty("freshet.bench.keyRuns", "true"));
 
     @Override
     public void prepare(OfflineWorkload w) {
@@ -30,7 +33,7 @@ final class FreshetJoinSide implements JoinSide {
     @Override
     public void run(OfflineWorkload w, Query query, Path out, long memoryBudget) throws Exception {
         List<ArchivedFile> files = w.eventFiles().stream()
-                .map(f -> new ArchivedFile(f.path(), f.rows(), f.minEventTime(), f.maxEventTime(), true))
+                .map(f -> new ArchivedFile(f.path(), f.rows(), f.minEventTime(), f.maxEventTime(), true, KEY_RUNS))
                 .toList();
         Path spill = Files.createDirectories(w.dir().resolve("spill"));
         try (BufferAllocator allocator = new RootAllocator()) {

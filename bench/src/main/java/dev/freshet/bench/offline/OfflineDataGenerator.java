@@ -1,6 +1,7 @@
 package dev.freshet.bench.offline;
 
 import dev.freshet.offline.arrow.ArchiveSchema;
+import dev.freshet.offline.archive.KeyRuns;
 import dev.freshet.offline.arrow.ParquetFiles;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -33,7 +34,8 @@ import java.util.SplittableRandom;
  *   <li>events of {@code clicks}: users uniform, times uniform within each day, 50,000 items, prices
  *       0.01 – 1,000.00; no two events of a user at the same millisecond (a tie would make
  *       DuckDB's ASOF pick either row, while Freshet's {@code last} takes the later offset), so {@code last}
- *       has one right answer. Partition = user mod 8, offsets unique per partition. No null values.</li>
+ *       has one right answer. Partition = user mod 8, offsets unique per partition. No null values.
+ *       As compaction leaves them: one file per date, sorted, with its {@link KeyRuns} beside it.</li>
  *   <li>the spine: users uniform, times uniform over the days, unsorted, a 0/1 label; plus 2 % of rows
  *       placed on the edges of the semantics, at an existing event's time {@code te} of that user:
  *       {@code t = te} (excluded), {@code te + 1} (included), {@code te + 1h + 1} (in the 1-hour window only
@@ -183,6 +185,17 @@ public final class OfflineDataGenerator {
                 root.setRowCount(rows);
                 return true;
             }, file);
+            KeyRuns.Builder runs = new KeyRuns.Builder();
+            for (int i = 0; i < n; ) {
+                int u = (int) (keys[i] >>> TS_BITS);
+                int end = i + 1;
+                while (end < n && (int) (keys[end] >>> TS_BITS) == u) {
+                    end++;
+                }
+                runs.add(w.userId(u), end - i);
+                i = end;
+            }
+            runs.write(file);
             manifest.append(file.toAbsolutePath()).append('\t').append(n).append('\t').append(minMax[0]).append('\t').append(minMax[1])
                     .append('\n');
             written += n;

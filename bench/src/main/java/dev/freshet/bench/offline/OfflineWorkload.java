@@ -128,7 +128,7 @@ public record OfflineWorkload(Path dir, long events, int entities, int days, int
 
     /** What the marker file holds for these parameters. */
     String markerText() {
-        return String.format(Locale.ROOT, "format=1%nevents=%d%nentities=%d%ndays=%d%nspine=%d%nseed=%d%n", events, entities, days, spine, seed);
+        return String.format(Locale.ROOT, "format=2%nevents=%d%nentities=%d%ndays=%d%nspine=%d%nseed=%d%n", events, entities, days, spine, seed);
     }
 
     /** Whether the directory holds data generated with exactly these parameters. */

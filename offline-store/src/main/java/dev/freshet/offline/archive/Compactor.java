@@ -28,7 +28,8 @@ import java.util.PriorityQueue;
  * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
  * sorted inputs and runs are merged streaming (one Arrow batch per input in memory) into outputs of
  * at most {@code maxRowsPerOutput} rows, in order: output {@code i} holds rows before those of
- * output {@code i + 1}, and their sequence numbers ascend. Then one manifest write replaces the
+ * output {@code i + 1}, and their sequence numbers ascend. Beside each output goes its
+ * {@link KeyRuns}, so that a join need not read its key column. Then one manifest write replaces the
  * inputs by the outputs, and the inputs are deleted. A crash at any step leaves either the old
  * manifest (outputs and runs are orphans) or the new one (inputs are orphans); the next open
  * deletes the orphans. Offsets never change.
@@ -102,8 +103,11 @@ final class Compactor {
             Iterator<ArchivedRow> merged = merge(cursors);
             while (merged.hasNext()) {
                 String path = archive.newFile(date);
-                RowFiles.Written w = files.write(merged, maxRowsPerOutput, dir.resolve(path));
-                outputs.add(new Manifest.Entry(path, w.rows(), w.minEventTime(), w.maxEventTime(), true));
+                KeyRuns.Builder keys = new KeyRuns.Builder();
+                RowFiles.Written w = files.write(merged, maxRowsPerOutput, dir.resolve(path), keys);
+                // listed before its key runs are written, so that a failure writing them discards the file with them
+                outputs.add(new Manifest.Entry(path, w.rows(), w.minEventTime(), w.maxEventTime(), true, true));
+                keys.write(dir.resolve(path));
             }
             long in = inputs.stream().mapToLong(Manifest.Entry::rows).sum();
             long out = outputs.stream().mapToLong(Manifest.Entry::rows).sum();

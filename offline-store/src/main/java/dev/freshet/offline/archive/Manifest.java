@@ -42,9 +42,10 @@ final class Manifest {
     /**
      * One listed file.
      *
-     * @param path the file, relative to the source's directory, with '/' separators ({@code date=2026-11-21/part-...parquet})
+     * @param path    the file, relative to the source's directory, with '/' separators ({@code date=2026-11-21/part-...parquet})
+     * @param keyRuns whether its {@link KeyRuns} lie beside it (compaction's outputs since they were introduced)
      */
-    record Entry(String path, long rows, long minEventTime, long maxEventTime, boolean sorted) {
+    record Entry(String path, long rows, long minEventTime, long maxEventTime, boolean sorted, boolean keyRuns) {
         Entry {
             Objects.requireNonNull(path, "path");
             if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("..") || path.indexOf('/') < 0) {
@@ -55,6 +56,14 @@ final class Manifest {
                 throw new IllegalArgumentException("archived file '" + path + "' has " + rows + " rows and event times "
                         + minEventTime + ".." + maxEventTime + " (rows must not be negative, min must not exceed max)");
             }
+            if (keyRuns && !sorted) {
+                throw new IllegalArgumentException("archived file '" + path + "' has key runs but is not sorted");
+            }
+        }
+
+        /** A file without key runs. */
+        Entry(String path, long rows, long minEventTime, long maxEventTime, boolean sorted) {
+            this(path, rows, minEventTime, maxEventTime, sorted, false);
         }
 
         /** The date partition directory, {@code date=YYYY-MM-DD}. */
@@ -63,7 +72,7 @@ final class Manifest {
         }
 
         ArchivedFile resolve(Path sourceDir) {
-            return new ArchivedFile(sourceDir.resolve(path).toAbsolutePath(), rows, minEventTime, maxEventTime, sorted);
+            return new ArchivedFile(sourceDir.resolve(path).toAbsolutePath(), rows, minEventTime, maxEventTime, sorted, keyRuns);
         }
     }
 
@@ -159,6 +168,9 @@ final class Manifest {
                 g.writeNumberField("min_event_time", e.minEventTime());
                 g.writeNumberField("max_event_time", e.maxEventTime());
                 g.writeBooleanField("sorted", e.sorted());
+                if (e.keyRuns()) {
+                    g.writeBooleanField("key_runs", true);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -251,6 +263,7 @@ final class Manifest {
             Long min = null;
             Long max = null;
             Boolean sorted = null;
+            boolean keyRuns = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
@@ -275,6 +288,13 @@ final class Manifest {
                         }
                         sorted = value == JsonToken.VALUE_TRUE;
                     }
+                    case "key_runs" -> {
+                        // optional: absent in manifests written before key runs, and for files without them
+                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                            throw new CorruptDataException(where + ": " + field + " is " + value + ", not a boolean");
+                        }
+                        keyRuns = value == JsonToken.VALUE_TRUE;
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -282,7 +302,7 @@ final class Manifest {
                 throw new CorruptDataException(where + ": files[" + out.size() + "] lacks one of path, rows, min_event_time,"
                         + " max_event_time, sorted");
             }
-            out.add(new Entry(path, rows, min, max, sorted));
+            out.add(new Entry(path, rows, min, max, sorted, keyRuns));
         }
         expect(t, JsonToken.END_ARRAY, where, "files");
         return out;

@@ -60,6 +60,13 @@ final class RowFiles {
      * @throws java.io.UncheckedIOException when the file cannot be written
      */
     Written write(Iterator<ArchivedRow> rows, long maxRows, Path target) {
+        return write(rows, maxRows, target, null);
+    }
+
+    /**
+     * As {@link #write(Iterator, long, Path)}, adding each row's entity key to {@code keys} (unless null), in order.
+     */
+    Written write(Iterator<ArchivedRow> rows, long maxRows, Path target, KeyRuns.Builder keys) {
         long[] stats = {0, Long.MAX_VALUE, Long.MIN_VALUE};
         if (!rows.hasNext()) {
             return new Written(0, 0, 0);
@@ -73,6 +80,9 @@ final class RowFiles {
             while (rows.hasNext() && stats[0] < maxRows && appender.rowCount() < BATCH_ROWS) {
                 ArchivedRow r = rows.next();
                 appender.append(r.event(), r.partition(), r.offset());
+                if (keys != null) {
+                    keys.add(r.event().key().value(), 1);
+                }
                 stats[0]++;
                 stats[1] = Math.min(stats[1], r.event().timestamp());
                 stats[2] = Math.max(stats[2], r.event().timestamp());

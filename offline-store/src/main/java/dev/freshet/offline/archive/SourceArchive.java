@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * temporary file, synced, and moved over {@value Manifest#FILE_NAME} in one atomic rename. The
  * rename is the commit point: before it the old manifest holds, after it the new one. Files the
  * manifest does not list are orphans of an interrupted commit; {@link #open} deletes them, with
- * the leftovers of staging ({@code .tmp-*}).
+ * the leftovers of staging ({@code .tmp-*}) and the {@link KeyRuns} of files it does not list with
+ * them. A file's key runs are written before the manifest lists it and deleted with it.
  *
  * <p>Not thread-safe: one thread (the archiver's) uses it. {@link #close} releases the lock.
  */
@@ -141,15 +142,20 @@ final class SourceArchive implements AutoCloseable {
         crash.reached(CrashPoint.Stage.COMPACTION_COMMITTED, source);
         for (Manifest.Entry e : inputs) {
             // a failure here leaves an orphan, which the next open deletes
-            deleteQuietly(dir.resolve(e.path()));
+            delete(e);
         }
     }
 
     /** Deletes written files that were not committed (after a failed commit, before retrying). */
     void discard(Collection<Manifest.Entry> written) {
-        for (Manifest.Entry e : written) {
-            deleteQuietly(dir.resolve(e.path()));
-        }
+        written.forEach(this::delete);
+    }
+
+    private void delete(Manifest.Entry e) {
+        Path file = dir.resolve(e.path());
+        deleteQuietly(file);
+        // whether or not the entry says it has them: a failed compaction may have written them
+        deleteQuietly(KeyRuns.sidecar(file));
     }
 
     private void write(Manifest next) {
@@ -196,8 +202,13 @@ final class SourceArchive implements AutoCloseable {
     /** Deletes what an interrupted commit or compaction left: unlisted Parquet files and staging leftovers. */
     private void deleteOrphans() throws IOException {
         Set<Path> listed = new HashSet<>();
+        Set<Path> keyRuns = new HashSet<>();
         for (Manifest.Entry e : manifest.files()) {
-            listed.add(dir.resolve(e.path()).normalize());
+            Path file = dir.resolve(e.path()).normalize();
+            listed.add(file);
+            if (e.keyRuns()) {
+                keyRuns.add(KeyRuns.sidecar(file));
+            }
         }
         try (DirectoryStream<Path> top = Files.newDirectoryStream(dir)) {
             for (Path p : top) {
@@ -212,6 +223,8 @@ final class SourceArchive implements AutoCloseable {
                                 deleteOrphan(f, "a staging leftover");
                             } else if (n.endsWith(".parquet") && !listed.contains(f.normalize())) {
                                 deleteOrphan(f, "not in the manifest (written by a commit or compaction that did not finish)");
+                            } else if (KeyRuns.isSidecar(n) && !keyRuns.contains(f.normalize())) {
+                                deleteOrphan(f, "the key runs of a file the manifest does not list with them");
                             }
                         }
                     }

@@ -3,6 +3,7 @@ package dev.freshet.offline.join;
 import dev.freshet.core.definition.Source;
 import dev.freshet.core.error.TransientException;
 import dev.freshet.offline.archive.ArchivedFile;
+import dev.freshet.offline.archive.KeyRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  * source's files and hard-links each into a directory of its own (no data is copied), and reads the
  * links. A file deleted between the listing and its link means a compaction committed meanwhile: the
  * links are dropped and the files listed again, so what the join reads is always one manifest's
- * files, all of them.
+ * files, all of them. A file's {@link KeyRuns} are linked beside its link; when they cannot be, the
+ * file is read without them.
  *
  * <p>Links need the directory on the archive's file system. Where it is not (or links are not
  * supported), the files are read where they are, unpinned, and the first such source is logged: a
@@ -104,12 +106,28 @@ final class ArchivePins implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pin " + f.path() + " in " + dir + ": " + e.getMessage(), e);
         }
-        return new ArchivedFile(target, f.rows(), f.minEventTime(), f.maxEventTime(), f.sorted());
+        boolean keyRuns = f.keyRuns() && linkKeyRuns(f.path(), target);
+        return new ArchivedFile(target, f.rows(), f.minEventTime(), f.maxEventTime(), f.sorted(), keyRuns);
+    }
+
+    /**
+     * Links a pinned file's key runs beside its link. Without them (gone, or not linkable) the join reads the file's key
+     * column instead: the file itself is pinned, so that is only slower.
+     */
+    private static boolean linkKeyRuns(Path file, Path link) {
+        try {
+            Files.createLink(KeyRuns.sidecar(link), KeyRuns.sidecar(file));
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot pin the key runs of {} (the join reads its key column): {}", file, e.toString());
+            return false;
+        }
     }
 
     private static void unlink(Pinned p) {
         if (p.read() != p.listed()) {
             try {
+                Files.deleteIfExists(KeyRuns.sidecar(p.read().path()));
                 Files.deleteIfExists(p.read().path());
             } catch (IOException e) {
                 log.warn("cannot delete the pin {} (close deletes its directory): {}", p.read().path(), e.toString());

@@ -214,8 +214,8 @@ final class JoinRun implements AutoCloseable {
                     continue;
                 }
                 if (file.sorted()) {
-                    streams.add(new SortedFileEvents(allocator, file.path(), source.scanColumns(), source.layout(),
-                            source.keyField(), source.fields()));
+                    streams.add(new SortedFileEvents(allocator, file.path(), file.rows(), file.keyRuns(), source.scanColumns(),
+                            source.layout(), source.keyField(), source.fields()));
                     eventsRead += file.rows();
                     if (report) {
                         config.progress().advance(file.rows());

@@ -3,7 +3,7 @@ package dev.freshet.offline.join;
 import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.definition.Schema;
 import dev.freshet.core.error.CorruptDataException;
-import dev.freshet.core.event.EntityKey;
+import dev.freshet.offline.archive.KeyRuns;
 import dev.freshet.offline.arrow.ArchiveSchema;
 import dev.freshet.offline.arrow.EventColumns;
 import dev.freshet.offline.arrow.ParquetFiles;
@@ -12,7 +12,10 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -26,9 +29,12 @@ import java.util.Optional;
  * The events of one archive file whose rows are sorted by (entity, event time, partition, offset),
  * each batch copied out of its Arrow buffers in bulk, column by column, into reused arrays.
  *
- * <p>Consecutive rows of a sorted file mostly share their entity, so the key is compared as bytes
- * with the previous row's and decoded into a string (and an {@link EntityKey}) only when it
- * changes; the order check then needs one string comparison per entity, not per row. The
+ * <p>Consecutive rows of a sorted file mostly share their entity. When compaction wrote the file's
+ * {@link KeyRuns} beside it, the key column is not read at all: each entity's key and row count come
+ * from there. Otherwise the key is compared as bytes with the previous row's and decoded into a
+ * string only when it changes. Either way the order check needs one string comparison per entity,
+ * not per row. A sidecar that cannot be read or does not match its file is logged and the key
+ * column read instead. The
  * {@link EventRow}, one reused for every row, is filled only when the join asks for it, with the
  * fields the join aggregates (the others null). The file is opened by the first {@link #next}.
  * Not thread-safe.
@@ -37,11 +43,15 @@ final class SortedFileEvents implements EventStream {
 
     /** Eight bytes of a {@code byte[]} read as one long, to compare keys. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final Logger log = LoggerFactory.getLogger(SortedFileEvents.class);
 
     private final BufferAllocator allocator;
     private final Path file;
+    private final long fileRows;
+    private final boolean hasKeyRuns;
     private final String[] scanColumns;
-    private final EventColumns columns;
+    private final ArchiveSchema layout;
+    private EventColumns columns;
     private final Schema schema;
     private final String keyField;
     private final int[] fields;
@@ -49,6 +59,11 @@ final class SortedFileEvents implements EventStream {
     private final EventRow eventRow;
     private ParquetFiles.Scan scan;
     private boolean closed;
+    /** The file's key runs, when it has them: the key column is then not read. */
+    private KeyRuns keyRuns;
+    private int run = -1;
+    /** Rows of the current run after the current row. */
+    private long runLeft;
 
     // the bound batch, copied out of its Arrow buffers in bulk: the per-row work then reads plain arrays
     private int row = -1;
@@ -72,19 +87,22 @@ final class SortedFileEvents implements EventStream {
     private int keyLength = -1;
     private long longKey;
     private String entity;
-    private EntityKey entityKey;
     private boolean sameEntity;
     private long ts;
 
     /**
+     * @param file    the file, with {@code rows} rows, and key runs beside it when {@code keyRuns}
      * @param columns the archive columns to read
      * @param fields  the schema positions of the fields the join aggregates
      */
-    SortedFileEvents(BufferAllocator allocator, Path file, String[] columns, ArchiveSchema layout, String keyField, int[] fields) {
+    SortedFileEvents(BufferAllocator allocator, Path file, long rows, boolean keyRuns, String[] columns, ArchiveSchema layout,
+                     String keyField, int[] fields) {
         this.allocator = allocator;
         this.file = file;
+        this.fileRows = rows;
+        this.hasKeyRuns = keyRuns;
         this.scanColumns = columns.clone();
-        this.columns = new EventColumns(layout, keyField);
+        this.layout = layout;
         this.schema = layout.source().schema();
         this.keyField = keyField;
         this.fields = fields.clone();
@@ -107,11 +125,12 @@ final class SortedFileEvents implements EventStream {
                 return false;
             }
             // opened by the first read, not by the constructor: on the thread that reads, while the join's thread does other work
-            scan = ParquetFiles.scan(allocator, List.of(file), Optional.of(scanColumns), ParquetFiles.DEFAULT_BATCH_ROWS);
+            open();
         }
         row++;
         while (row >= rows) {
             if (!scan.next()) {
+                checkRunsEnded();
                 return false;
             }
             bind(scan.root());
@@ -119,35 +138,71 @@ final class SortedFileEvents implements EventStream {
         }
         long previousTs = ts;
         String previous = entity;
-        readKey();
+        if (keyRuns != null) {
+            nextInRuns();
+        } else {
+            readKey();
+        }
         ts = times[row];
         // a file wrongly marked sorted would silently give wrong values: check the order as it streams
-        if (previous != null && (sameEntity ? ts < previousTs : entity.compareTo(previous) < 0)) {
+        if (previous != null && (sameEntity ? ts < previousTs : entity.compareTo(previous) <= 0)) {
             throw new CorruptDataException("archive file " + file + " is marked sorted, but event (" + entity + ", " + ts
                     + ") comes after (" + previous + ", " + previousTs + "); mark it unsorted or re-compact it");
         }
         return true;
     }
 
+    private void open() {
+        boolean keyAggregated = false;
+        for (int p : fields) {
+            keyAggregated |= schema.field(p).name().equals(keyField);
+        }
+        if (hasKeyRuns) {
+            try {
+                keyRuns = KeyRuns.read(file, fileRows);
+            } catch (CorruptDataException | UncheckedIOException e) {
+                log.warn("reading the key column of {}, as its key runs cannot be used: {}", file, e.getMessage());
+            }
+        }
+        String[] read = scanColumns;
+        if (keyRuns != null && !keyAggregated) {
+            read = Arrays.stream(scanColumns).filter(c -> !c.equals(keyField)).toArray(String[]::new);
+        }
+        // without runs the key column is checked as the other columns are; with them it may be absent
+        columns = new EventColumns(layout, keyRuns == null ? keyField : null);
+        scan = ParquetFiles.scan(allocator, List.of(file), Optional.of(read), ParquetFiles.DEFAULT_BATCH_ROWS);
+    }
+
+    /** The next row is the current run's next, or the next run's first. */
+    private void nextInRuns() {
+        if (runLeft > 0) {
+            runLeft--;
+            sameEntity = true;
+            return;
+        }
+        run++;
+        if (run >= keyRuns.runs()) {
+            throw new CorruptDataException("archive file " + file + " has more rows than its key runs " + KeyRuns.sidecar(file)
+                    + " account for (" + keyRuns.rows() + "); delete the key runs, and the join reads the key column instead");
+        }
+        sameEntity = false;
+        entity = keyRuns.key(run);
+        runLeft = keyRuns.rowCount(run) - 1;
+    }
+
+    private void checkRunsEnded() {
+        if (keyRuns != null && (run < keyRuns.runs() - 1 || runLeft > 0)) {
+            throw new CorruptDataException("archive file " + file + " has fewer rows than its key runs " + KeyRuns.sidecar(file)
+                    + " account for (" + keyRuns.rows() + "); delete the key runs, and the join reads the key column instead");
+        }
+    }
+
     private void bind(VectorSchemaRoot root) {
         // checks the columns' types once per batch, with the archive's messages
         rows = columns.bind(root).rowCount();
         int n = rows;
-        FieldVector key = root.getVector(keyField);
-        if (key.getNullCount() > 0) {
-            for (int r = 0; r < n; r++) {
-                if (key.isNull(r)) {
-                    throw new CorruptDataException("archive file " + file + ": row " + r + " of a batch has no entity key ('"
-                            + keyField + "' is null)");
-                }
-            }
-        }
-        stringKeys = key instanceof VarCharVector;
-        if (stringKeys) {
-            keyOffsets = BulkCopy.offsets((VarCharVector) key, n, keyOffsets);
-            keyData = BulkCopy.data((VarCharVector) key, keyOffsets, n, keyData);
-        } else {
-            longKeys = BulkCopy.longs(key, n, longKeys);
+        if (keyRuns == null) {
+            bindKeys(root.getVector(keyField), n);
         }
         times = BulkCopy.longs(required(root, ArchiveSchema.EVENT_TIME), n, times);
         FieldVector partition = required(root, ArchiveSchema.PARTITION);
@@ -173,6 +228,24 @@ final class SortedFileEvents implements EventStream {
         }
     }
 
+    private void bindKeys(FieldVector key, int n) {
+        if (key.getNullCount() > 0) {
+            for (int r = 0; r < n; r++) {
+                if (key.isNull(r)) {
+                    throw new CorruptDataException("archive file " + file + ": row " + r + " of a batch has no entity key ('"
+                            + keyField + "' is null)");
+                }
+            }
+        }
+        stringKeys = key instanceof VarCharVector;
+        if (stringKeys) {
+            keyOffsets = BulkCopy.offsets((VarCharVector) key, n, keyOffsets);
+            keyData = BulkCopy.data((VarCharVector) key, keyOffsets, n, keyData);
+        } else {
+            longKeys = BulkCopy.longs(key, n, longKeys);
+        }
+    }
+
     private FieldVector required(VectorSchemaRoot root, String name) {
         FieldVector v = root.getVector(name);
         if (v.getNullCount() > 0) {
@@ -194,21 +267,16 @@ final class SortedFileEvents implements EventStream {
             keyStart = start;
             if (!sameEntity) {
                 keyLength = length;
-                setEntity(new String(keyData, start, length, StandardCharsets.UTF_8));
+                entity = new String(keyData, start, length, StandardCharsets.UTF_8);
             }
         } else {
             long value = longKeys[row];
             sameEntity = entity != null && value == longKey;
             if (!sameEntity) {
                 longKey = value;
-                setEntity(Long.toString(value));
+                entity = Long.toString(value);
             }
         }
-    }
-
-    private void setEntity(String value) {
-        entity = value;
-        entityKey = null;
     }
 
     @Override
@@ -326,6 +394,9 @@ final class SortedFileEvents implements EventStream {
         if (n > 1) {
             sameEntity = true;
         }
+        if (keyRuns != null) {
+            runLeft -= n - 1;
+        }
         if (stringKeys) {
             keyStart = keyOffsets[row];
         }
@@ -339,7 +410,14 @@ final class SortedFileEvents implements EventStream {
      */
     private int runEnd(int from, int limit, boolean bounded, long limitTs, int limitPartition, long limitOffset) {
         int end = from + 1;
-        if (stringKeys) {
+        if (keyRuns != null) {
+            // the run's rows are known: only the time order and the limit are checked
+            int runStop = (int) Math.min(limit, from + 1 + runLeft);
+            while (end < runStop && (!bounded || precedes(end, limitTs, limitPartition, limitOffset))) {
+                checkOrder(end);
+                end++;
+            }
+        } else if (stringKeys) {
             int start = keyOffsets[from];
             int length = keyOffsets[from + 1] - start;
             while (end < limit && keyOffsets[end + 1] - keyOffsets[end] == length && sameBytes(keyData, keyOffsets[end], start, length)

@@ -235,13 +235,19 @@ final class ArchiveTesting {
         }
     }
 
-    /** Parquet files the manifest does not list, and staging leftovers, in a source's (or stream's) directory. */
+    /**
+     * Parquet files the manifest does not list, key runs of files it does not list with them, and staging leftovers, in a
+     * source's (or stream's) directory.
+     */
     static List<Path> leftovers(Path root, Source source) throws IOException {
         Path dir = EventArchive.directory(root, source);
-        Set<Path> listed = EventArchive.files(root, source).stream().map(ArchivedFile::path).collect(Collectors.toSet());
+        List<ArchivedFile> files = EventArchive.files(root, source);
+        Set<Path> listed = files.stream().map(ArchivedFile::path).collect(Collectors.toSet());
+        Set<Path> keyRuns = files.stream().filter(ArchivedFile::keyRuns).map(f -> KeyRuns.sidecar(f.path())).collect(Collectors.toSet());
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(p -> !p.equals(dir)).filter(p -> p.getFileName().toString().startsWith(".tmp-")
-                    || (p.toString().endsWith(".parquet") && !listed.contains(p))).toList();
+                    || (p.toString().endsWith(".parquet") && !listed.contains(p))
+                    || (KeyRuns.isSidecar(p.getFileName().toString()) && !keyRuns.contains(p))).toList();
         }
     }
 

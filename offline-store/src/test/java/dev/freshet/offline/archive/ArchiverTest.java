@@ -163,7 +163,8 @@ class ArchiverTest extends ArchiverTestBase {
             archived(restarted, root, source, produced.size());
             restarted.compact();
         }
-        assertThat(EventArchive.files(root, source)).allMatch(ArchivedFile::sorted).hasSize(1);
+        assertThat(EventArchive.files(root, source)).allMatch(ArchivedFile::sorted).allMatch(ArchivedFile::keyRuns).hasSize(1);
+        assertThat(leftovers(source)).as("the replaced files' key runs are deleted with them").isEmpty();
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
         assertThat(ArchiveTesting.duckDbCount(root, source)).isEqualTo(produced.size());
     }
@@ -205,7 +206,36 @@ class ArchiverTest extends ArchiverTestBase {
         RowFiles rowFiles = new RowFiles(allocator, dev.freshet.offline.arrow.ArchiveSchema.of(source), "user_id");
         byDate.values().forEach(files -> assertThat(files.stream().flatMap(f -> rowFiles.readAll(f.path()).stream()).toList())
                 .isSortedAccordingTo(ArchivedRow.ORDER));
+        // beside each sorted file, its key runs: each entity's rows, in the file's order
+        assertThat(compacted).allMatch(ArchivedFile::keyRuns);
+        for (ArchivedFile f : compacted) {
+            List<String> keys = rowFiles.readAll(f.path()).stream().map(r -> r.event().key().value()).toList();
+            KeyRuns runs = KeyRuns.read(f.path(), f.rows());
+            List<String> expanded = new java.util.ArrayList<>();
+            for (int i = 0; i < runs.runs(); i++) {
+                assertThat(i == 0 || runs.key(i).compareTo(runs.key(i - 1)) > 0).as("run %d of %s follows the one before", i, f.path()).isTrue();
+                expanded.addAll(java.util.Collections.nCopies((int) runs.rowCount(i), runs.key(i)));
+            }
+            assertThat(expanded).as("the key runs of %s", f.path()).isEqualTo(keys);
+        }
+        assertThat(small).allMatch(f -> Files.notExists(KeyRuns.sidecar(f.path())));
         assertThat(ArchiveTesting.duckDbCount(root, source)).isEqualTo(produced.size());
+
+        // late events for the first date: its sorted files are merged again, and their key runs go with them
+        try (KafkaProducer<byte[], byte[]> producer = ArchiveTesting.transactional(broker.bootstrapServers())) {
+            produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 30, 20, DAY0, DAY), true));
+        }
+        try (Archiver archiver = archiver(defs).clock(later).maxRowsPerCompactedFile(300).start()) {
+            archived(archiver, root, source, produced.size());
+            archiver.compact();
+            assertThat(archiver.compactions()).isEqualTo(1);
+        }
+        List<ArchivedFile> again = EventArchive.files(root, source);
+        assertThat(again).allMatch(ArchivedFile::sorted).allMatch(ArchivedFile::keyRuns);
+        assertThat(compacted).filteredOn(f -> !again.contains(f)).isNotEmpty()
+                .allMatch(f -> Files.notExists(f.path()) && Files.notExists(KeyRuns.sidecar(f.path())));
+        assertThat(leftovers(source)).isEmpty();
+        assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
 
     @Test

@@ -38,6 +38,21 @@ class ManifestTest {
     }
 
     @Test
+    void keyRunsAreListedOnlyForSortedFilesAndAbsentMeansNone() {
+        Manifest m = Manifest.empty("clicks").commit(List.of(new Manifest.Entry("date=2023-11-13/part-000000000001-0000000b.parquet", 3, 1, 1,
+                true, true), new Manifest.Entry("date=2023-11-14/part-000000000002-0000000c.parquet", 3, 1, 1, true)), Map.of(), 3);
+        String json = new String(m.toJson(), StandardCharsets.UTF_8);
+        assertThat(json).containsOnlyOnce("\"key_runs\" : true");
+        Manifest back = Manifest.parse(m.toJson(), WHERE, "clicks");
+        assertThat(back.files()).extracting(Manifest.Entry::keyRuns).containsExactly(true, false);
+        assertThat(back.files().get(0).resolve(root).keyRuns()).isTrue();
+        // the first file listed is the one with key runs
+        assertThatThrownBy(() -> Manifest.parse(json.replaceFirst("\"sorted\" : true", "\"sorted\" : false")
+                .getBytes(StandardCharsets.UTF_8), WHERE, "clicks"))
+                .isInstanceOf(CorruptDataException.class).hasMessageContaining("has key runs but is not sorted");
+    }
+
+    @Test
     void anUnknownFormatVersionIsRefusedNamingIt() {
         String json = new String(Manifest.empty("clicks").toJson(), StandardCharsets.UTF_8).replace("\"format_version\" : 1", "\"format_version\" : 2");
         assertThatThrownBy(() -> Manifest.parse(json.getBytes(StandardCharsets.UTF_8), WHERE, "clicks"))

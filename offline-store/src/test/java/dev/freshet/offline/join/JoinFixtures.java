@@ -9,6 +9,7 @@ import dev.freshet.core.definition.Source;
 import dev.freshet.core.event.Event;
 import dev.freshet.core.feature.FeatureRef;
 import dev.freshet.offline.archive.ArchivedFile;
+import dev.freshet.offline.archive.KeyRuns;
 import dev.freshet.offline.arrow.ArchiveSchema;
 import dev.freshet.offline.arrow.EventAppender;
 import dev.freshet.offline.arrow.ParquetFiles;
@@ -134,6 +135,18 @@ final class JoinFixtures {
         long min = events.stream().mapToLong(l -> l.event().timestamp()).min().orElse(0);
         long max = events.stream().mapToLong(l -> l.event().timestamp()).max().orElse(0);
         return new ArchivedFile(file, events.size(), min, max, sorted);
+    }
+
+    /** As {@link #write}, for sorted events, with the file's key runs beside it as compaction writes them. */
+    static ArchivedFile writeWithKeyRuns(BufferAllocator allocator, Source source, List<Logged> events, Path file) {
+        ArchivedFile f = write(allocator, source, events, file, true);
+        if (events.isEmpty()) {
+            return f;
+        }
+        KeyRuns.Builder runs = new KeyRuns.Builder();
+        events.forEach(l -> runs.add(l.entity(), 1));
+        runs.write(file);
+        return new ArchivedFile(f.path(), f.rows(), f.minEventTime(), f.maxEventTime(), true, true);
     }
 
     /** The value at {@code t} the online store would give, from every event of the entity (brute force). */

@@ -233,7 +233,7 @@ class PointInTimeJoinPropertyTest {
         return out;
     }
 
-    /** Splits the log into files: sorted, in log order, shuffled, and empty ones, in dated folders. */
+    /** Splits the log into files: sorted (with key runs or without), in log order, shuffled, and empty ones, in dated folders. */
     private List<ArchivedFile> archive(SplittableRandom random, Source source, List<Logged> log, String name) {
         List<ArchivedFile> files = new ArrayList<>();
         int at = 0;
@@ -249,7 +249,8 @@ class PointInTimeJoinPropertyTest {
                 Collections.shuffle(chunk, new java.util.Random(random.nextLong()));
             }
             Path file = dir.resolve(name).resolve("date=2023-11-" + (14 + part % 3)).resolve("part-" + part + ".parquet");
-            files.add(JoinFixtures.write(allocator, source, chunk, file, kind == 0));
+            files.add(kind == 0 && random.nextBoolean() ? JoinFixtures.writeWithKeyRuns(allocator, source, chunk, file)
+                    : JoinFixtures.write(allocator, source, chunk, file, kind == 0));
             part++;
         }
         Collections.shuffle(files, new java.util.Random(random.nextLong()));
