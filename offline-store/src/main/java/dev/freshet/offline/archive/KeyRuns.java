@@ -6,6 +6,8 @@ import dev.freshet.core.error.CorruptDataException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,14 +20,16 @@ import java.util.zip.CRC32;
 
 /**
  * Where each entity's rows lie in a sorted archive file: the entities' keys, in canonical form and file order, and
- * how many consecutive rows each has. Compaction writes it beside the file it sorted ({@link #sidecar}), so that a
+ * where each one's consecutive rows end. Compaction writes it beside the file it sorted ({@link #sidecar}), so that a
  * join can read the file without its key column: decoding that column (a string per row, from Parquet's dictionary)
  * is most of what scanning a sorted file costs, while the file holds one run per entity.
  *
- * <p><b>Format</b> (version {@value #VERSION}): the 8 bytes {@code FRSHKEYS}; a version byte; the Parquet file's size
- * in bytes and its row count as varints; the number of runs as a varint; per run the key (varint length, UTF-8 bytes)
- * and its row count (varint); then a big-endian CRC-32 of everything before it. The size ties it to its file: a
- * sidecar beside another file of the same name fails {@link #read}. Immutable.
+ * <p><b>Format</b> (version {@value #VERSION}): the 8 bytes {@code FRSHKEYS}; a version byte; as varints the Parquet
+ * file's size in bytes, its row count, the number of runs {@code n} and the length of the keys' bytes; then {@code n}
+ * little-endian int32 ends of the keys in those bytes, {@code n} little-endian int64 ends of the runs in rows (each
+ * run's last row + 1), the keys' UTF-8 bytes one after another, and a big-endian CRC-32 of everything before it.
+ * Fixed-width arrays, so that reading is a few bulk copies whatever the number of entities. The size ties it to its
+ * file: a sidecar beside another file of the same name fails {@link #read}. Immutable.
  */
 public final class KeyRuns {
 
@@ -35,16 +39,19 @@ public final class KeyRuns {
     static final int VERSION = 1;
     private static final byte[] MAGIC = "FRSHKEYS".getBytes(StandardCharsets.US_ASCII);
 
+    private final Path file;
     private final byte[] keys;
     /** Key {@code i} is {@code keys[keyEnds[i - 1], keyEnds[i])}. */
     private final int[] keyEnds;
-    private final long[] rowCounts;
+    /** Run {@code i} is rows {@code [rowEnds[i - 1], rowEnds[i])}. */
+    private final long[] rowEnds;
     private final long rows;
 
-    private KeyRuns(byte[] keys, int[] keyEnds, long[] rowCounts, long rows) {
+    private KeyRuns(Path file, byte[] keys, int[] keyEnds, long[] rowEnds, long rows) {
+        this.file = file;
         this.keys = keys;
         this.keyEnds = keyEnds;
-        this.rowCounts = rowCounts;
+        this.rowEnds = rowEnds;
         this.rows = rows;
     }
 
@@ -60,7 +67,7 @@ public final class KeyRuns {
 
     /** The number of runs (distinct entities). */
     public int runs() {
-        return rowCounts.length;
+        return rowEnds.length;
     }
 
     /** The rows of all runs. */
@@ -68,15 +75,33 @@ public final class KeyRuns {
         return rows;
     }
 
-    /** Run {@code i}'s entity key, in canonical form. */
+    /**
+     * Run {@code i}'s entity key, in canonical form.
+     *
+     * @throws CorruptDataException when the sidecar's key ends are out of order (checked here, run by run, not all on read)
+     */
     public String key(int i) {
         int from = i == 0 ? 0 : keyEnds[i - 1];
-        return new String(keys, from, keyEnds[i] - from, StandardCharsets.UTF_8);
+        int to = keyEnds[i];
+        if (from > to || to > keys.length) {
+            throw new CorruptDataException(file + ": the key of run " + i + " would be bytes [" + from + ", " + to + ") of "
+                    + keys.length);
+        }
+        return new String(keys, from, to - from, StandardCharsets.UTF_8);
     }
 
-    /** Run {@code i}'s row count, at least 1. */
+    /**
+     * Run {@code i}'s row count, at least 1.
+     *
+     * @throws CorruptDataException when the sidecar's run ends do not ascend (checked here, run by run, not all on read)
+     */
     public long rowCount(int i) {
-        return rowCounts[i];
+        long n = rowEnds[i] - (i == 0 ? 0 : rowEnds[i - 1]);
+        if (n < 1 || rowEnds[i] > rows) {
+            throw new CorruptDataException(file + ": run " + i + " would have " + n + " rows, ending at row " + rowEnds[i] + " of "
+                    + rows);
+        }
+        return n;
     }
 
     /**
@@ -104,12 +129,11 @@ public final class KeyRuns {
         int body = bytes.length - Integer.BYTES;
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, body);
-        ByteReader in = new ByteReader(bytes, body, Integer.BYTES, file.toString());
-        if ((int) crc.getValue() != in.readInt()) {
+        if ((int) crc.getValue() != new ByteReader(bytes, body, Integer.BYTES, file.toString()).readInt()) {
             throw new CorruptDataException(file + " is damaged (its checksum does not match); delete it and the join reads "
                     + parquetFile.getFileName() + "'s key column instead");
         }
-        in = new ByteReader(bytes, MAGIC.length, body - MAGIC.length, file.toString());
+        ByteReader in = new ByteReader(bytes, MAGIC.length, body - MAGIC.length, file.toString());
         int version = in.readByte();
         if (version != VERSION) {
             throw new CorruptDataException(file + " has format version " + version + ", not " + VERSION
@@ -122,39 +146,33 @@ public final class KeyRuns {
                     + parquetFile.getFileName() + " has " + parquetBytes + " bytes and " + expectedRows + " rows");
         }
         int runs = in.readLength();
-        if (runs > in.remaining() / 2) {
-            throw new CorruptDataException(file + " says it has " + runs + " runs in " + in.remaining() + " bytes");
+        int keyBytes = in.readLength();
+        if ((long) runs * (Integer.BYTES + Long.BYTES) + keyBytes != in.remaining()) {
+            throw new CorruptDataException(file + " says it has " + runs + " runs and " + keyBytes + " bytes of keys, but "
+                    + in.remaining() + " bytes hold them");
         }
+        int at = in.position();
         int[] keyEnds = new int[runs];
-        long[] counts = new long[runs];
-        ByteWriter keys = new ByteWriter(Math.min(runs * 16, in.remaining()));
-        long sum = 0;
-        for (int i = 0; i < runs; i++) {
-            int length = in.readLength();
-            in.skip(length);
-            keys.writeBytes(bytes, in.position() - length, length);
-            keyEnds[i] = keys.size();
-            counts[i] = in.readVarLong();
-            if (counts[i] < 1) {
-                throw new CorruptDataException(file + ": run " + i + " has " + counts[i] + " rows (at least 1)");
-            }
-            sum += counts[i];
+        long[] rowEnds = new long[runs];
+        ByteBuffer.wrap(bytes, at, runs * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(keyEnds);
+        at += runs * Integer.BYTES;
+        ByteBuffer.wrap(bytes, at, runs * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(rowEnds);
+        at += runs * Long.BYTES;
+        if (runs > 0 ? rowEnds[runs - 1] != total || keyEnds[runs - 1] != keyBytes : total != 0) {
+            throw new CorruptDataException(file + ": its runs end at row " + (runs > 0 ? rowEnds[runs - 1] : 0) + " of " + total);
         }
-        if (sum != total || in.remaining() != 0) {
-            throw new CorruptDataException(file + ": its runs hold " + sum + " rows of " + total + (in.remaining() != 0
-                    ? ", and " + in.remaining() + " bytes follow them" : ""));
-        }
-        return new KeyRuns(keys.toByteArray(), keyEnds, counts, total);
+        return new KeyRuns(file, Arrays.copyOfRange(bytes, at, at + keyBytes), keyEnds, rowEnds, total);
     }
 
     /**
      * Collects the keys of a sorted file's rows, in order, and writes them as a sidecar. Not thread-safe.
      */
     public static final class Builder {
-        private final ByteWriter runs = new ByteWriter(1 << 16);
+        private final ByteWriter keys = new ByteWriter(1 << 16);
+        private int[] keyEnds = new int[1024];
+        private long[] rowEnds = new long[1024];
+        private int runs;
         private String last;
-        private long lastRows;
-        private int count;
         private long rows;
         private boolean written;
 
@@ -171,24 +189,18 @@ public final class KeyRuns {
             if (n < 1) {
                 throw new IllegalArgumentException("rows must be at least 1, not " + n);
             }
-            if (key.equals(last)) {
-                lastRows += n;
-            } else {
-                flush();
-                last = key;
-                lastRows = n;
-            }
             rows += n;
-            return this;
-        }
-
-        private void flush() {
-            if (last != null) {
-                runs.writeString(last);
-                runs.writeVarLong(lastRows);
-                count++;
-                last = null;
+            if (!key.equals(last)) {
+                if (runs == rowEnds.length) {
+                    keyEnds = Arrays.copyOf(keyEnds, runs * 2);
+                    rowEnds = Arrays.copyOf(rowEnds, runs * 2);
+                }
+                keys.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+                keyEnds[runs++] = keys.size();
+                last = key;
             }
+            rowEnds[runs - 1] = rows;
+            return this;
         }
 
         /** The rows added so far. */
@@ -205,21 +217,29 @@ public final class KeyRuns {
          */
         public Path write(Path parquetFile) {
             written = true;
-            flush();
             Path target = sidecar(parquetFile);
             Path temp = parquetFile.resolveSibling(SourceArchive.STAGING_PREFIX + target.getFileName() + "-"
                     + Long.toHexString(System.nanoTime()));
             try {
-                ByteWriter out = new ByteWriter(runs.size() + 64);
-                out.writeBytes(MAGIC).writeByte(VERSION).writeVarLong(Files.size(parquetFile)).writeVarLong(rows).writeVarLong(count);
-                byte[] body = runs.toByteArray();
-                out.writeBytes(body);
+                ByteWriter head = new ByteWriter(64);
+                head.writeBytes(MAGIC).writeByte(VERSION).writeVarLong(Files.size(parquetFile)).writeVarLong(rows).writeVarLong(runs)
+                        .writeVarLong(keys.size());
+                ByteBuffer out = ByteBuffer.allocate(head.size() + runs * (Integer.BYTES + Long.BYTES) + keys.size() + Integer.BYTES);
+                out.put(head.toByteArray());
+                out.order(ByteOrder.LITTLE_ENDIAN);
+                out.asIntBuffer().put(keyEnds, 0, runs);
+                out.position(out.position() + runs * Integer.BYTES);
+                out.asLongBuffer().put(rowEnds, 0, runs);
+                out.position(out.position() + runs * Long.BYTES);
+                out.put(keys.toByteArray());
                 CRC32 crc = new CRC32();
-                byte[] head = out.toByteArray();
-                crc.update(head);
-                out.writeInt((int) crc.getValue());
+                crc.update(out.array(), 0, out.position());
+                out.order(ByteOrder.BIG_ENDIAN).putInt((int) crc.getValue());
                 try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ch.write(java.nio.ByteBuffer.wrap(out.toByteArray()));
+                    out.flip();
+                    while (out.hasRemaining()) {
+                        ch.write(out);
+                    }
                     ch.force(true);
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -103,6 +103,26 @@ class KeyRunsTest {
     }
 
     @Test
+    void runEndsThatDoNotAscendAreReportedWhenTheRunIsRead() throws IOException {
+        Path file = file(10);
+        Path sidecar = new KeyRuns.Builder().add("u1", 3).add("u2", 2).write(file);
+        byte[] bytes = Files.readAllBytes(sidecar);
+        // the layout's tail: run ends (2 longs), keys "u1u2", checksum; run 0 now ends after row 6 of 5
+        int body = bytes.length - Integer.BYTES;
+        int rowEnds = body - 4 - 2 * Long.BYTES;
+        java.nio.ByteBuffer.wrap(bytes, rowEnds, Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(6);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, body);
+        java.nio.ByteBuffer.wrap(bytes, body, Integer.BYTES).putInt((int) crc.getValue());
+        Files.write(sidecar, bytes);
+        KeyRuns runs = KeyRuns.read(file, 5);
+        assertThat(runs.key(0)).isEqualTo("u1");
+        assertThatThrownBy(() -> runs.rowCount(0)).isInstanceOf(CorruptDataException.class).hasMessageContaining(sidecar.toString())
+                .hasMessageContaining("run 0 would have 6 rows, ending at row 6 of 5");
+        assertThatThrownBy(() -> runs.rowCount(1)).isInstanceOf(CorruptDataException.class).hasMessageContaining("run 1 would have -1 rows");
+    }
+
+    @Test
     void theBuilderRefusesEmptyRuns() {
         assertThatThrownBy(() -> new KeyRuns.Builder().add("u1", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1, not 0");
