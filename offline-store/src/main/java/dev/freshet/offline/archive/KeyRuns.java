@@ -90,6 +90,41 @@ public final class KeyRuns {
         return new String(keys, from, to - from, StandardCharsets.UTF_8);
     }
 
+    /** As {@link #key(int)}, through {@code strings}: the string of the key before when the bytes are the same. */
+    public String key(int i, Strings strings) {
+        int from = i == 0 ? 0 : keyEnds[i - 1];
+        int to = keyEnds[i];
+        if (from > to || to > keys.length) {
+            return key(i); // throws
+        }
+        return strings.decode(keys, from, to - from);
+    }
+
+    /**
+     * Decodes entity keys from UTF-8, reusing the string of the last key decoded when the bytes are the same. The sorted
+     * files of a merge come to each entity one after another, so one of these shared by them decodes each key about once
+     * rather than once per file, and the merge's string comparisons then meet the same instance. Not thread-safe.
+     */
+    public static final class Strings {
+        private byte[] last = new byte[32];
+        private int lastLength = -1;
+        private String lastString;
+
+        /** The string of {@code data[from, from + length)}. */
+        public String decode(byte[] data, int from, int length) {
+            if (length == lastLength && Arrays.equals(data, from, from + length, last, 0, length)) {
+                return lastString;
+            }
+            if (last.length < length) {
+                last = new byte[Math.max(length, 2 * last.length)];
+            }
+            System.arraycopy(data, from, last, 0, length);
+            lastLength = length;
+            lastString = new String(data, from, length, StandardCharsets.UTF_8);
+            return lastString;
+        }
+    }
+
     /**
      * Run {@code i}'s row count, at least 1.
      *

@@ -2,6 +2,7 @@ package dev.freshet.offline.join;
 
 import dev.freshet.core.error.InvalidInputException;
 import dev.freshet.offline.archive.ArchivedFile;
+import dev.freshet.offline.archive.KeyRuns;
 import dev.freshet.offline.arrow.EventColumns;
 import dev.freshet.offline.arrow.ParquetFiles;
 import org.apache.arrow.memory.BufferAllocator;
@@ -205,6 +206,7 @@ final class JoinRun implements AutoCloseable {
             config.progress().phase("sorting events of " + source.source().name(), total);
         }
         List<EventStream> streams = new ArrayList<>();
+        KeyRuns.Strings keys = new KeyRuns.Strings();
         try {
             for (ArchivePins.Pinned p : pinned) {
                 filesRead.add(p.listed());
@@ -215,7 +217,7 @@ final class JoinRun implements AutoCloseable {
                 }
                 if (file.sorted()) {
                     streams.add(new SortedFileEvents(allocator, file.path(), file.rows(), file.keyRuns(), source.scanColumns(),
-                            source.layout(), source.keyField(), source.fields()));
+                            source.layout(), source.keyField(), source.fields(), keys));
                     eventsRead += file.rows();
                     if (report) {
                         config.progress().advance(file.rows());

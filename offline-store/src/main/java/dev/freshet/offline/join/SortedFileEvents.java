@@ -57,6 +57,7 @@ final class SortedFileEvents implements EventStream {
     private final int[] fields;
     private final FieldType[] types;
     private final EventRow eventRow;
+    private final KeyRuns.Strings strings;
     private ParquetFiles.Scan scan;
     private boolean closed;
     /** The file's key runs, when it has them: the key column is then not read. */
@@ -94,9 +95,11 @@ final class SortedFileEvents implements EventStream {
      * @param file    the file, with {@code rows} rows, and key runs beside it when {@code keyRuns}
      * @param columns the archive columns to read
      * @param fields  the schema positions of the fields the join aggregates
+     * @param strings decodes the entity keys: one shared by the files of a merge, which come to each entity in turn
      */
     SortedFileEvents(BufferAllocator allocator, Path file, long rows, boolean keyRuns, String[] columns, ArchiveSchema layout,
-                     String keyField, int[] fields) {
+                     String keyField, int[] fields, KeyRuns.Strings strings) {
+        this.strings = strings;
         this.allocator = allocator;
         this.file = file;
         this.fileRows = rows;
@@ -186,7 +189,7 @@ final class SortedFileEvents implements EventStream {
                     + " account for (" + keyRuns.rows() + "); delete the key runs, and the join reads the key column instead");
         }
         sameEntity = false;
-        entity = keyRuns.key(run);
+        entity = keyRuns.key(run, strings);
         runLeft = keyRuns.rowCount(run) - 1;
     }
 
@@ -267,7 +270,7 @@ final class SortedFileEvents implements EventStream {
             keyStart = start;
             if (!sameEntity) {
                 keyLength = length;
-                entity = new String(keyData, start, length, StandardCharsets.UTF_8);
+                entity = strings.decode(keyData, start, length);
             }
         } else {
             long value = longKeys[row];

@@ -123,6 +123,26 @@ class KeyRunsTest {
     }
 
     @Test
+    void keysDecodedThroughStringsShareTheInstanceOfTheKeyBefore() throws IOException {
+        Path a = file(10);
+        new KeyRuns.Builder().add("u1", 1).add("u2", 1).add("ü3", 1).write(a);
+        Path b = dir.resolve("part-2.parquet");
+        Files.write(b, new byte[3]);
+        new KeyRuns.Builder().add("u1", 2).add("u2", 1).add("ü3", 1).write(b);
+        KeyRuns ra = KeyRuns.read(a, 3);
+        KeyRuns rb = KeyRuns.read(b, 4);
+        KeyRuns.Strings strings = new KeyRuns.Strings();
+        // as a merge reads them: each file comes to each entity in turn
+        for (int i = 0; i < 3; i++) {
+            String first = ra.key(i, strings);
+            assertThat(rb.key(i, strings)).isSameAs(first).isEqualTo(ra.key(i));
+        }
+        assertThat(ra.key(0, strings)).isEqualTo("u1");
+        assertThat(strings.decode("xu1".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, 2)).isEqualTo("u1");
+        assertThat(strings.decode("u12".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 3)).isEqualTo("u12");
+    }
+
+    @Test
     void theBuilderRefusesEmptyRuns() {
         assertThatThrownBy(() -> new KeyRuns.Builder().add("u1", 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1, not 0");
