@@ -24,14 +24,15 @@ import java.util.Map;
  * <pre>
  * java -Xmx2g [Arrow flags] -cp bench/target/benchmarks.jar dev.freshet.bench.offline.OfflineJoinBenchmark \
  *      [dir] [events] [entities] [days] [spine rows] [seed] [sides: both|duckdb|freshet] [Freshet memory budget MiB] [child -Xmx]
- *      [runs per child JVM]
+ *      [runs per warm child JVM] [cold child JVMs per side]
  * </pre>
- * Defaults: target/offline-bench 10000000 100000 7 1000000 42 both 1024 2g 8. Each (side, query) is measured cold, in a
- * child that runs it once (a fresh JVM, as a one-off {@code freshet training-set} is; its peak RSS and heap are the
- * ones reported), then warm, in a second child that runs it that many times: the median of the second half of its
- * runs (a process that has run the query a few times before, as a running Freshet serving training sets over Flight
- * has). Both are
- * reported, with their ratios; 1 skips the warm children. The system property
+ * Defaults: target/offline-bench 10000000 100000 7 1000000 42 both 1024 2g 8 3. Each (side, query) is measured cold, in
+ * children that run it once (a fresh JVM, as a one-off {@code freshet training-set} is): the two sides' cold children
+ * alternate, DuckDB then Freshet, round after round, so that a drift of the machine's speed meets both, and the median
+ * child's time is reported, with the largest peak RSS and heap of them. Then warm, in one more child per side that runs
+ * it that many times: the median of the second half of its runs (a process that has run the query a few times before,
+ * as a running Freshet serving training sets over Flight has). Both are reported, with their ratios; 1 run per warm
+ * child skips the warm children. The system property
  * {@code freshet.bench.duckdbSum} (range, the default, or prefix) picks DuckDB's plan for the sum; it is passed on to the children.
  */
 public final class OfflineJoinBenchmark {
@@ -41,12 +42,22 @@ public final class OfflineJoinBenchmark {
 
     /** What a child reported. */
     record Measurement(String side, JoinSide.Query query, double wallSeconds, double warmSeconds, String walls, double startupSeconds,
-                       long rssPeakKib, long heapPeakBytes, double processSeconds) {
+                       long rssPeakKib, long heapPeakBytes, double processSeconds, String coldWalls) {
 
         /** This cold measurement with the warm time (and runs) of another child. */
         Measurement withWarm(Measurement warm) {
             return new Measurement(side, query, wallSeconds, warm.warmSeconds(), warm.walls(), startupSeconds, rssPeakKib, heapPeakBytes,
-                    processSeconds);
+                    processSeconds, coldWalls);
+        }
+
+        /** Cold children of one (side, query): the median child's times, the largest peaks, every child's wall time. */
+        static Measurement median(List<Measurement> cold) {
+            List<Measurement> byWall = cold.stream().sorted(java.util.Comparator.comparingDouble(Measurement::wallSeconds)).toList();
+            Measurement mid = byWall.get((byWall.size() - 1) / 2);
+            String walls = String.join(",", cold.stream().map(c -> String.format(Locale.ROOT, "%.3f", c.wallSeconds())).toList());
+            return new Measurement(mid.side(), mid.query(), mid.wallSeconds(), Double.NaN, "", mid.startupSeconds(),
+                    cold.stream().mapToLong(Measurement::rssPeakKib).max().orElseThrow(),
+                    cold.stream().mapToLong(Measurement::heapPeakBytes).max().orElseThrow(), mid.processSeconds(), walls);
         }
     }
 
@@ -56,23 +67,42 @@ public final class OfflineJoinBenchmark {
         long budget = (args.length > 7 ? Long.parseLong(args[7]) : 1024) << 20;
         String xmx = args.length > 8 ? args[8] : "2g";
         int runs = args.length > 9 ? Integer.parseInt(args[9]) : 8;
+        int coldChildren = args.length > 10 ? Integer.parseInt(args[10]) : 3;
+        if (runs < 1 || coldChildren < 1) {
+            throw new IllegalArgumentException("runs per warm child and cold children must be at least 1, not " + runs + " and " + coldChildren);
+        }
         OfflineDataGenerator.generateIfMissing(w);
         Files.createDirectories(w.resultsDir());
-        System.out.printf(Locale.ROOT, "workload: %s%nchildren: -Xmx%s, %d runs each, Freshet memory budget %d MiB, DuckDB sum plan %s, %d cores%n",
-                w, xmx, runs, budget >> 20, System.getProperty("freshet.bench.duckdbSum", "range"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "workload: %s%nchildren: -Xmx%s, %d cold per side, %d runs per warm one, Freshet memory budget %d MiB,"
+                + " DuckDB sum plan %s, %d cores%n", w, xmx, coldChildren, runs, budget >> 20, System.getProperty("freshet.bench.duckdbSum", "range"), Runtime.getRuntime().availableProcessors());
 
         Measurement baseline = measure("baseline", JoinSide.Query.LAST, w, budget, xmx, 1);
         Map<String, Measurement> m = new LinkedHashMap<>();
-        for (String side : List.of("duckdb", "freshet")) {
-            if (!sides.equals("both") && !sides.equals(side)) {
-                continue;
+        List<String> measured = List.of("duckdb", "freshet").stream().filter(side -> sides.equals("both") || sides.equals(side)).toList();
+        for (JoinSide.Query q : JoinSide.Query.values()) {
+            Map<String, List<Measurement>> cold = new LinkedHashMap<>();
+            for (int round = 0; round < coldChildren; round++) {
+                for (String side : measured) {
+                    if (cold.containsKey(side) && cold.get(side) == null) {
+                        continue; // failed before
+                    }
+                    try {
+                        cold.computeIfAbsent(side, k -> new ArrayList<>()).add(measure(side, q, w, budget, xmx, 1));
+                    } catch (IllegalStateException e) {
+                        System.out.println("  " + side + " " + q + " failed: " + e.getMessage());
+                        cold.put(side, null);
+                    }
+                }
             }
-            for (JoinSide.Query q : JoinSide.Query.values()) {
+            for (String side : measured) {
+                if (cold.get(side) == null) {
+                    continue;
+                }
                 try {
-                    Measurement cold = measure(side, q, w, budget, xmx, 1);
-                    m.put(side + q, runs > 1 ? cold.withWarm(measure(side, q, w, budget, xmx, runs)) : cold);
+                    Measurement median = Measurement.median(cold.get(side));
+                    m.put(side + q, runs > 1 ? median.withWarm(measure(side, q, w, budget, xmx, runs)) : median);
                 } catch (IllegalStateException e) {
-                    System.out.println("  " + side + " " + q + " failed: " + e.getMessage());
+                    System.out.println("  " + side + " " + q + " warm failed: " + e.getMessage());
                 }
             }
         }
@@ -169,7 +199,7 @@ public final class OfflineJoinBenchmark {
         }
         Measurement x = new Measurement(side, q, Double.parseDouble(kv.get("wall_s")), Double.parseDouble(kv.get("warm_s")), kv.get("walls"),
                 Double.parseDouble(kv.get("startup_s")), Long.parseLong(kv.get("rss_peak_kib")),
-                Long.parseLong(kv.get("heap_peak_bytes")), process);
+                Long.parseLong(kv.get("heap_peak_bytes")), process, kv.get("wall_s"));
         System.out.printf(Locale.ROOT, "  %s %s: cold %.2f s, warm %s (runs: %s), peak RSS %s, peak heap %s (process %.2f s)%n", side, q.feature,
                 x.wallSeconds(), seconds(x.warmSeconds()), x.walls(), mib(x.rssPeakKib() << 10), mib(x.heapPeakBytes()), process);
         return x;
