@@ -101,31 +101,6 @@ public final class KeyRuns {
     }
 
     /**
-     * Decodes entity keys from UTF-8, reusing the string of the last key decoded when the bytes are the same. The sorted
-     * files of a merge come to each entity one after another, so one of these shared by them decodes each key about once
-     * rather than once per file, and the merge's string comparisons then meet the same instance. Not thread-safe.
-     */
-    public static final class Strings {
-        private byte[] last = new byte[32];
-        private int lastLength = -1;
-        private String lastString;
-
-        /** The string of {@code data[from, from + length)}. */
-        public String decode(byte[] data, int from, int length) {
-            if (length == lastLength && Arrays.equals(data, from, from + length, last, 0, length)) {
-                return lastString;
-            }
-            if (last.length < length) {
-                last = new byte[Math.max(length, 2 * last.length)];
-            }
-            System.arraycopy(data, from, last, 0, length);
-            lastLength = length;
-            lastString = new String(data, from, length, StandardCharsets.UTF_8);
-            return lastString;
-        }
-    }
-
-    /**
      * Run {@code i}'s row count, at least 1.
      *
      * @throws CorruptDataException when the sidecar's run ends do not ascend (checked here, run by run, not all on read)
@@ -287,6 +262,31 @@ public final class KeyRuns {
                 }
                 throw new UncheckedIOException("cannot write the key runs " + target + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Decodes entity keys from UTF-8, reusing the string of the last key decoded when the bytes are the same. The sorted
+     * files of a merge come to each entity one after another, so one of these shared by them decodes each key about once
+     * rather than once per file, and the merge's string comparisons then meet the same instance. Not thread-safe.
+     */
+    public static final class Strings {
+        private byte[] last = new byte[32];
+        private int lastLength = -1;
+        private String lastString;
+
+        /** The string of {@code data[from, from + length)}. */
+        public String decode(byte[] data, int from, int length) {
+            if (length == lastLength && Arrays.equals(data, from, from + length, last, 0, length)) {
+                return lastString;
+            }
+            if (last.length < length) {
+                last = new byte[Math.max(length, 2 * last.length)];
+            }
+            System.arraycopy(data, from, last, 0, length);
+            lastLength = length;
+            lastString = new String(data, from, length, StandardCharsets.UTF_8);
+            return lastString;
         }
     }
 }
