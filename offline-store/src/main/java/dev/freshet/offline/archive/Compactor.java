@@ -21,8 +21,10 @@ import java.util.PriorityQueue;
  *
  * <p><b>When.</b> A partition is compacted when it has an unsorted file (one the archiver wrote) and
  * either at least {@code minFiles} files, or a date before today (on the archiver's clock: the day is
- * over, few events will still arrive for it). Every compaction takes all files of the partition, so
- * its sorted files are always the outputs of one compaction, following each other in order.
+ * over, few events will still arrive for it); or when a sorted file lacks its {@link KeyRuns} (an
+ * archive compacted before they were introduced), so that an older archive gets them, one partition
+ * at a time. Every compaction takes all files of the partition, so its sorted files are always the
+ * outputs of one compaction, following each other in order.
  *
  * <p><b>How, in bounded memory.</b> Each unsorted input (at most the archiver's
  * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
@@ -55,9 +57,11 @@ final class Compactor {
         String todayPartition = SourceArchive.partitionOf(today);
         byPartition.forEach((partition, files) -> {
             boolean past = partition.compareTo(todayPartition) < 0;
-            // the sorted files of a partition are always one compaction's outputs, in order: only new files make it due
+            // the sorted files of a partition are always one compaction's outputs, in order: only new files (or missing
+            // key runs) make it due
             boolean unsorted = files.stream().anyMatch(f -> !f.sorted());
-            if (unsorted && (past || files.size() >= minFiles)) {
+            boolean withoutKeyRuns = files.stream().anyMatch(f -> f.sorted() && !f.keyRuns());
+            if (unsorted && (past || files.size() >= minFiles) || withoutKeyRuns) {
                 due.add(partition);
             }
         });

@@ -238,6 +238,47 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
 
+    /** An archive compacted before key runs were introduced: its sorted partitions are compacted again, to get them. */
+    @Test
+    void sortedFilesWithoutKeyRunsAreCompactedAgainToGetThem() throws Exception {
+        Definitions defs = ArchiveTesting.definitions("older");
+        Source source = ArchiveTesting.source(defs, "older");
+        ArchiveTesting.createTopic(broker.bootstrapServers(), source, 2);
+        Map<ArchiveTesting.Coordinates, Event> produced;
+        try (KafkaProducer<byte[], byte[]> producer = ArchiveTesting.transactional(broker.bootstrapServers())) {
+            produced = ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 400, 30, DAY0, 2 * DAY), true);
+        }
+        Clock later = Clock.fixed(Instant.ofEpochMilli(DAY0 + 10 * DAY), ZoneOffset.UTC);
+        try (Archiver archiver = archiver(defs).clock(later).start()) {
+            archived(archiver, root, source, produced.size());
+            archiver.compact();
+        }
+        // what an older Freshet left: the same sorted files, listed without key runs, none beside them
+        Path manifest = EventArchive.directory(root, source).resolve(Manifest.FILE_NAME);
+        String json = Files.readString(manifest);
+        assertThat(json).contains("\"key_runs\" : true");
+        Files.writeString(manifest, json.replaceAll(",\\s*\"key_runs\" : true", ""));
+        List<ArchivedFile> older = EventArchive.files(root, source);
+        assertThat(older).hasSizeGreaterThanOrEqualTo(2).allMatch(ArchivedFile::sorted).noneMatch(ArchivedFile::keyRuns);
+        for (ArchivedFile f : older) {
+            Files.delete(KeyRuns.sidecar(f.path()));
+        }
+
+        try (Archiver archiver = archiver(defs).clock(later).start()) {
+            archiver.compact();
+            assertThat(archiver.compactions()).as("one per date").isEqualTo(older.stream().map(f -> f.path().getParent()).distinct().count());
+            archiver.compact();
+            assertThat(archiver.compactions()).as("done once").isEqualTo(older.stream().map(f -> f.path().getParent()).distinct().count());
+        }
+        List<ArchivedFile> now = EventArchive.files(root, source);
+        assertThat(now).allMatch(ArchivedFile::sorted).allMatch(ArchivedFile::keyRuns);
+        for (ArchivedFile f : now) {
+            assertThat(KeyRuns.read(f.path(), f.rows()).rows()).isEqualTo(f.rows());
+        }
+        assertThat(leftovers(source)).isEmpty();
+        assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
+    }
+
     @Test
     void aRecordThatIsNotAnEventStopsTheArchiverNamingIt() throws Exception {
         Definitions defs = ArchiveTesting.definitions("broken");
