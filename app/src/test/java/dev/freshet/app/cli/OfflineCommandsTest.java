@@ -10,6 +10,7 @@ import dev.freshet.core.event.EventJson;
 import dev.freshet.ingest.broker.EmbeddedKafka;
 import dev.freshet.ingest.topic.TopicAdmin;
 import dev.freshet.ingest.topic.Topics;
+import dev.freshet.offline.archive.ArchivedFile;
 import dev.freshet.offline.archive.EventArchive;
 import dev.freshet.offline.arrow.ParquetFiles;
 import org.apache.arrow.memory.BufferAllocator;
@@ -85,6 +86,9 @@ class OfflineCommandsTest {
         assertThat(archive.out()).contains("Archiving freshet.events.clicks from " + broker.bootstrapServers())
                 .contains("Archive up to date: clicks: 500 events in");
         assertThat(EventArchive.rows(loaded.offlineStore().path(), clicks)).isEqualTo(500);
+        // the events' date is past: --once compacted it, so the training sets below read sorted files through their key runs
+        assertThat(EventArchive.files(loaded.offlineStore().path(), clicks)).isNotEmpty().allMatch(ArchivedFile::sorted)
+                .allMatch(ArchivedFile::keyRuns);
     }
 
     @AfterAll
