@@ -1,10 +1,14 @@
 package dev.freshet.offline.join;
 
+import dev.freshet.core.definition.AggregationFunction;
+import dev.freshet.core.definition.Definitions;
+import dev.freshet.core.definition.FieldType;
 import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.core.event.Event;
 import dev.freshet.core.feature.FeatureRef;
 import dev.freshet.offline.archive.ArchivedFile;
 import dev.freshet.offline.archive.KeyRuns;
+import dev.freshet.offline.arrow.ArchiveSchema;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,10 +74,14 @@ class KeyRunsJoinTest {
     }
 
     private List<List<Object>> join(List<ArchivedFile> files) {
-        PointInTimeJoin join = PointInTimeJoin.builder().definitions(DEFINITIONS).allocator(allocator)
+        return join(DEFINITIONS, JoinFixtures.allFeatures(), files);
+    }
+
+    private List<List<Object>> join(Definitions definitions, List<FeatureRef> features, List<ArchivedFile> files) {
+        PointInTimeJoin join = PointInTimeJoin.builder().definitions(definitions).allocator(allocator)
                 .archive(s -> s.name().equals("clicks") ? files : List.of()).spillDirectory(dir.resolve("spill")).build();
         JoinFixtures.RowsSink sink = new JoinFixtures.RowsSink();
-        join.run(new TrainingSetRequest(spine, "user_id", "ts", JoinFixtures.allFeatures(), false), sink);
+        join.run(new TrainingSetRequest(spine, "user_id", "ts", features, false), sink);
         return sink.rows;
     }
 
@@ -123,6 +132,26 @@ class KeyRunsJoinTest {
         List<List<Object>> rows = join(files);
         int clicks = JoinFixtures.allFeatures().indexOf(new FeatureRef("activity", "clicks")) + 2;
         assertThat(rows).allMatch(r -> r.get(clicks) == null || ((Number) r.get(clicks)).longValue() == 0);
+    }
+
+    @Test
+    void aViewOfTheKeyFieldItselfStillReadsTheKeyColumn() {
+        Definitions definitions = Definitions.builder()
+                .entity("user", "user_id")
+                .source("clicks", s -> s.field("user_id", FieldType.STRING).field("item", FieldType.STRING)
+                        .field("price", FieldType.DOUBLE).field("qty", FieldType.LONG).field("promo", FieldType.BOOLEAN)
+                        .field("seen_at", FieldType.TIMESTAMP).field("ts", FieldType.TIMESTAMP))
+                .featureView("who", v -> v.entity("user").source("clicks").tile(Duration.ofMinutes(1))
+                        .aggregate("users_10m", AggregationFunction.COUNT_DISTINCT, "user_id", Duration.ofMinutes(10))
+                        .aggregate("last_user", AggregationFunction.LAST, "user_id", null))
+                .build();
+        assertThat(ArchiveSchema.of(definitions.source("clicks").orElseThrow()).arrowSchema())
+                .isEqualTo(ArchiveSchema.of(CLICKS).arrowSchema());
+        List<FeatureRef> features = List.of(new FeatureRef("who", "users_10m"), new FeatureRef("who", "last_user"));
+        List<List<Object>> rows = join(definitions, features, files(1_500, true));
+        assertThat(rows).isEqualTo(join(definitions, features, files(1_500, false)));
+        // the key column's values: each row's own user, once it has an event before its time
+        assertThat(rows).filteredOn(r -> r.get(3) != null).isNotEmpty().allMatch(r -> r.get(3).equals(r.get(0)));
     }
 
     @Test
