@@ -155,6 +155,32 @@ class KeyRunsJoinTest {
     }
 
     @Test
+    void keyRunsAsLargeAsTheKeyColumnAreNotHeld() throws IOException {
+        // one event per entity: the key runs hold about what the key column does
+        List<JoinFixtures.Logged> single = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("user_id,ts\n");
+        for (int i = 0; i < 20_000; i++) {
+            String user = String.format("w%05d", i);
+            single.add(new JoinFixtures.Logged(Event.builder(CLICKS.schema()).key(user).timestamp(T0 + i).set("user_id", user)
+                    .set("ts", T0 + i).set("qty", (long) i).build(), 0, i));
+            if (i % 100 == 0) {
+                csv.append(user).append(',').append(T0 + 30_000).append('\n');
+            }
+        }
+        spine = dir.resolve("spine-w.csv");
+        Files.writeString(spine, csv);
+        events = single;
+        List<ArchivedFile> files = files(20_000, true);
+        // renamed keys would find no spine entity: the key column must be what is read
+        rewriteKeyRuns(files.get(0), single, k -> "v" + k.substring(1));
+        assertThat(Files.size(KeyRuns.sidecar(files.get(0).path())))
+                .isGreaterThan(SortedFileEvents.KEY_RUN_BYTES_ALWAYS_HELD).isGreaterThan(SortedFileEvents.MAX_KEY_RUN_BYTES_PER_ROW * 20_000);
+        List<FeatureRef> features = List.of(new FeatureRef("activity", "clicks"));
+        List<List<Object>> rows = join(DEFINITIONS, features, files);
+        assertThat(rows).hasSize(200).allMatch(r -> ((Number) r.get(2)).longValue() == 1);
+    }
+
+    @Test
     void keyRunsOutOfOrderAreReported() {
         List<ArchivedFile> files = files(3_000, true);
         // runs whose keys descend (and come before the spine's, so that the join reads them): not sorted as the file says
