@@ -12,6 +12,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,9 +31,19 @@ import java.util.Set;
  *
  * <p>The memory budget is split: a quarter for the sorted spine, a quarter for the results (shared
  * by the sources: kept in columns by row number when they fit, else sorted by it, spilling past
- * the share), half for the events being sorted (one source at a time).
+ * the share), half for the events being sorted (one source at a time). Sorted files' key runs, held
+ * while the files are read, take up to an eighth more, and only those small beside their file; the
+ * other files are read with their key column.
  */
 final class JoinRun implements AutoCloseable {
+
+    /**
+     * Key runs are held in memory while their file is read; beyond this many bytes per row of the file (entities of a few
+     * rows each) they would take about as much as the key column, and save little: the key column is read instead.
+     */
+    static final long MAX_KEY_RUN_BYTES_PER_ROW = 4;
+    /** Key runs this small are held whatever their file's rows. */
+    static final long KEY_RUN_BYTES_ALWAYS_HELD = 64 << 10;
 
     /** Spine rows whose keys' table slots are read together before the rows are added. */
     private static final int TOUCH_AHEAD = 256;
@@ -207,6 +220,8 @@ final class JoinRun implements AutoCloseable {
         }
         List<EventStream> streams = new ArrayList<>();
         KeyRuns.Strings keys = new KeyRuns.Strings();
+        // the sorted files' key runs are held while their files are read: up to an eighth of the budget, in listing order
+        long keyRunBytes = config.memoryBudget() / 8;
         try {
             for (ArchivePins.Pinned p : pinned) {
                 filesRead.add(p.listed());
@@ -216,7 +231,13 @@ final class JoinRun implements AutoCloseable {
                     continue;
                 }
                 if (file.sorted()) {
-                    streams.add(new SortedFileEvents(allocator, file.path(), file.rows(), file.keyRuns(), source.scanColumns(),
+                    boolean keyRuns = false;
+                    if (file.keyRuns()) {
+                        long size = sizeOrZero(KeyRuns.sidecar(file.path()));
+                        keyRuns = size <= keyRunBytes && smallBeside(size, file.rows());
+                        keyRunBytes -= keyRuns ? size : 0;
+                    }
+                    streams.add(new SortedFileEvents(allocator, file.path(), file.rows(), keyRuns, source.scanColumns(),
                             source.layout(), source.keyField(), source.fields(), keys));
                     eventsRead += file.rows();
                     if (report) {
@@ -251,6 +272,20 @@ final class JoinRun implements AutoCloseable {
         }
         // the second core reads, merges and decodes while this thread joins
         return new PrefetchedEvents(EventStream.merge(streams), source.source().schema(), source.fields(), source.source().name());
+    }
+
+    /** Whether key runs of this size are worth holding beside a file of these rows. */
+    private static boolean smallBeside(long keyRunBytes, long rows) {
+        return keyRunBytes <= KEY_RUN_BYTES_ALWAYS_HELD || keyRunBytes <= MAX_KEY_RUN_BYTES_PER_ROW * rows;
+    }
+
+    /** A file's size; 0 when it cannot be read (whoever reads it then says why). */
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     Schema schema() {

@@ -15,13 +15,11 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +34,7 @@ import java.util.Optional;
  * from there. Otherwise the key is compared as bytes with the previous row's and decoded into a
  * string only when it changes. Either way the order check needs one string comparison per entity,
  * not per row. A sidecar that cannot be read or does not match its file is logged and the key
- * column read instead; so is one too large to hold ({@link #MAX_KEY_RUN_BYTES_PER_ROW}). The
+ * column read instead. The
  * {@link EventRow}, one reused for every row, is filled only when the join asks for it, with the
  * fields the join aggregates (the others null). The file is opened by the first {@link #next}.
  * Not thread-safe.
@@ -46,13 +44,6 @@ final class SortedFileEvents implements EventStream {
     /** Eight bytes of a {@code byte[]} read as one long, to compare keys. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final Logger log = LoggerFactory.getLogger(SortedFileEvents.class);
-    /**
-     * Key runs are held in memory while the file is read; beyond this many bytes per row of the file (entities of a few
-     * rows each) they would take about as much as the key column, and save little: the key column is read instead.
-     */
-    static final long MAX_KEY_RUN_BYTES_PER_ROW = 4;
-    /** Key runs this small are held whatever the file's rows. */
-    static final long KEY_RUN_BYTES_ALWAYS_HELD = 64 << 10;
 
     private final BufferAllocator allocator;
     private final Path file;
@@ -101,7 +92,7 @@ final class SortedFileEvents implements EventStream {
     private long ts;
 
     /**
-     * @param file    the file, with {@code rows} rows, and key runs beside it when {@code keyRuns}
+     * @param file    the file, with {@code rows} rows, and key runs beside it to use when {@code keyRuns}
      * @param columns the archive columns to read
      * @param fields  the schema positions of the fields the join aggregates
      * @param strings decodes the entity keys: one shared by the files of a merge, which come to each entity in turn
@@ -171,14 +162,8 @@ final class SortedFileEvents implements EventStream {
         }
         if (hasKeyRuns) {
             try {
-                long size = Files.size(KeyRuns.sidecar(file));
-                if (size <= KEY_RUN_BYTES_ALWAYS_HELD || size <= MAX_KEY_RUN_BYTES_PER_ROW * fileRows) {
-                    keyRuns = KeyRuns.read(file, fileRows);
-                } else {
-                    log.debug("reading the key column of {}: its key runs ({} bytes for {} rows) are too large to hold", file, size,
-                            fileRows);
-                }
-            } catch (IOException | CorruptDataException | UncheckedIOException e) {
+                keyRuns = KeyRuns.read(file, fileRows);
+            } catch (CorruptDataException | UncheckedIOException e) {
                 log.warn("reading the key column of {}, as its key runs cannot be used: {}", file, e.getMessage());
             }
         }

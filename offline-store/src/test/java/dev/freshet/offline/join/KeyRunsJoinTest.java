@@ -78,7 +78,11 @@ class KeyRunsJoinTest {
     }
 
     private List<List<Object>> join(Definitions definitions, List<FeatureRef> features, List<ArchivedFile> files) {
-        PointInTimeJoin join = PointInTimeJoin.builder().definitions(definitions).allocator(allocator)
+        return join(definitions, features, files, 512L << 20);
+    }
+
+    private List<List<Object>> join(Definitions definitions, List<FeatureRef> features, List<ArchivedFile> files, long budget) {
+        PointInTimeJoin join = PointInTimeJoin.builder().definitions(definitions).allocator(allocator).memoryBudget(budget)
                 .archive(s -> s.name().equals("clicks") ? files : List.of()).spillDirectory(dir.resolve("spill")).build();
         JoinFixtures.RowsSink sink = new JoinFixtures.RowsSink();
         join.run(new TrainingSetRequest(spine, "user_id", "ts", features, false), sink);
@@ -174,10 +178,27 @@ class KeyRunsJoinTest {
         // renamed keys would find no spine entity: the key column must be what is read
         rewriteKeyRuns(files.get(0), single, k -> "v" + k.substring(1));
         assertThat(Files.size(KeyRuns.sidecar(files.get(0).path())))
-                .isGreaterThan(SortedFileEvents.KEY_RUN_BYTES_ALWAYS_HELD).isGreaterThan(SortedFileEvents.MAX_KEY_RUN_BYTES_PER_ROW * 20_000);
+                .isGreaterThan(JoinRun.KEY_RUN_BYTES_ALWAYS_HELD).isGreaterThan(JoinRun.MAX_KEY_RUN_BYTES_PER_ROW * 20_000);
         List<FeatureRef> features = List.of(new FeatureRef("activity", "clicks"));
         List<List<Object>> rows = join(DEFINITIONS, features, files);
         assertThat(rows).hasSize(200).allMatch(r -> ((Number) r.get(2)).longValue() == 1);
+    }
+
+    @Test
+    void keyRunsBeyondAnEighthOfTheMemoryBudgetAreNotHeld() throws IOException {
+        List<ArchivedFile> files = files(1_500, true);
+        List<List<Object>> expected = join(files);
+        rewriteKeyRuns(files.get(0), events.subList(0, 1_500), k -> "v" + k.substring(1));
+        rewriteKeyRuns(files.get(1), events.subList(1_500, events.size()), k -> "v" + k.substring(1));
+        long first = Files.size(KeyRuns.sidecar(files.get(0).path()));
+        long second = Files.size(KeyRuns.sidecar(files.get(1).path()));
+        // room for the first file's key runs only: the second file's key column is read
+        List<List<Object>> rows = join(DEFINITIONS, JoinFixtures.allFeatures(), files, 8 * (first + second - 1));
+        ArchivedFile f = files.get(1);
+        List<ArchivedFile> firstOnly = List.of(files.get(0), new ArchivedFile(f.path(), f.rows(), f.minEventTime(), f.maxEventTime(), true));
+        assertThat(rows).isNotEqualTo(expected).isEqualTo(join(firstOnly));
+        // room for none: both key columns are read, and the renamed key runs are not seen at all
+        assertThat(join(DEFINITIONS, JoinFixtures.allFeatures(), files, 8 * (Math.min(first, second) - 1))).isEqualTo(expected);
     }
 
     @Test
