@@ -442,7 +442,7 @@ public final class Archiver implements AutoCloseable {
         return filesCommitted.sum();
     }
 
-    /** Date partitions compacted since start. */
+    /** Date partitions compacted since start (those whose sorted files only got their key runs included). */
     public long compactions() {
         return compactions.sum();
     }

@@ -21,10 +21,12 @@ import java.util.PriorityQueue;
  *
  * <p><b>When.</b> A partition is compacted when it has an unsorted file (one the archiver wrote) and
  * either at least {@code minFiles} files, or a date before today (on the archiver's clock: the day is
- * over, few events will still arrive for it); or when a sorted file lacks its {@link KeyRuns} (an
- * archive compacted before they were introduced), so that an older archive gets them, one partition
- * at a time. Every compaction takes all files of the partition, so its sorted files are always the
- * outputs of one compaction, following each other in order.
+ * over, few events will still arrive for it). Every compaction takes all files of the partition, so
+ * its sorted files are always the outputs of one compaction, following each other in order.
+ *
+ * <p><b>Key runs of older archives.</b> A partition whose files are all sorted but some lack their
+ * {@link KeyRuns} (compacted before they were introduced) is due too: its files are not rewritten,
+ * only their key columns read, their key runs written beside them, and the manifest relists them.
  *
  * <p><b>How, in bounded memory.</b> Each unsorted input (at most the archiver's
  * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
@@ -86,6 +88,10 @@ final class Compactor {
         if (inputs.isEmpty()) {
             return;
         }
+        if (inputs.stream().allMatch(Manifest.Entry::sorted)) {
+            addKeyRuns(archive, files, partition, inputs);
+            return;
+        }
         LocalDate date = LocalDate.parse(partition.substring("date=".length()));
         Path dir = archive.dir();
         List<Path> runs = new ArrayList<>();
@@ -139,6 +145,35 @@ final class Compactor {
         }
     }
 
+    /** Writes the key runs of a partition's sorted files that lack them, then relists those files with them. */
+    private static void addKeyRuns(SourceArchive archive, RowFiles files, String partition, List<Manifest.Entry> inputs) {
+        List<Manifest.Entry> before = new ArrayList<>();
+        List<Manifest.Entry> after = new ArrayList<>();
+        try {
+            for (Manifest.Entry in : inputs) {
+                if (in.keyRuns()) {
+                    continue;
+                }
+                Path file = archive.dir().resolve(in.path());
+                KeyRuns.Builder keys = files.keyRuns(file);
+                if (keys.rows() != in.rows()) {
+                    throw new IllegalStateException("adding key runs to " + in.path() + " of source '" + archive.source() + "': it holds "
+                            + keys.rows() + " rows, the manifest says " + in.rows() + "; nothing was changed");
+                }
+                before.add(in);
+                after.add(new Manifest.Entry(in.path(), in.rows(), in.minEventTime(), in.maxEventTime(), true, true));
+                keys.write(file);
+            }
+            archive.relist(before, after);
+        } catch (RuntimeException e) {
+            for (Manifest.Entry written : before) {
+                deleteQuietly(KeyRuns.sidecar(archive.dir().resolve(written.path())));
+            }
+            throw e;
+        }
+        log.info("archive of source '{}': wrote the key runs of {} sorted files of {}", archive.source(), after.size(), partition);
+    }
+
     /** A k-way merge of sorted cursors by {@link ArchivedRow#ORDER}. */
     private static Iterator<ArchivedRow> merge(List<RowFiles.Cursor> cursors) {
         PriorityQueue<RowFiles.Cursor> heads = new PriorityQueue<>(Math.max(1, cursors.size()),
@@ -180,7 +215,7 @@ final class Compactor {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {
-            log.warn("cannot delete the sorted run {} (the next start deletes it): {}", p, e.toString());
+            log.warn("cannot delete {} (the next start deletes it): {}", p, e.toString());
         }
     }
 }

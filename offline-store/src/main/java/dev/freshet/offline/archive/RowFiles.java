@@ -1,11 +1,16 @@
 package dev.freshet.offline.archive;
 
+import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.offline.arrow.ArchiveSchema;
 import dev.freshet.offline.arrow.EventAppender;
 import dev.freshet.offline.arrow.EventColumns;
 import dev.freshet.offline.arrow.ParquetFiles;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -91,6 +96,47 @@ final class RowFiles {
             return true;
         }, target);
         return new Written(stats[0], stats[1], stats[2]);
+    }
+
+    /**
+     * The key runs of a sorted file, from its key column alone (the entity keys in canonical form, as {@link EventColumns}
+     * reads them). Not written: {@link KeyRuns.Builder#write} does that.
+     *
+     * @throws dev.freshet.core.error.CorruptDataException when a key is null or the column is of another type
+     */
+    KeyRuns.Builder keyRuns(Path file) {
+        KeyRuns.Builder keys = new KeyRuns.Builder();
+        if (keyField == null) {
+            try (ParquetFiles.Scan scan = ParquetFiles.scan(allocator, List.of(file), Optional.of(new String[]{ArchiveSchema.OFFSET}),
+                    BATCH_ROWS * 8)) {
+                while (scan.next()) {
+                    if (scan.root().getRowCount() > 0) {
+                        keys.add("", scan.root().getRowCount());
+                    }
+                }
+            }
+            return keys;
+        }
+        try (ParquetFiles.Scan scan = ParquetFiles.scan(allocator, List.of(file), Optional.of(new String[]{keyField}), BATCH_ROWS * 8)) {
+            while (scan.next()) {
+                FieldVector v = scan.root().getVector(keyField);
+                int n = scan.root().getRowCount();
+                for (int r = 0; r < n; r++) {
+                    if (v.isNull(r)) {
+                        throw new CorruptDataException("archive file " + file + ": a row has no entity key ('" + keyField + "' is null)");
+                    }
+                    if (v instanceof VarCharVector s) {
+                        keys.add(new String(s.get(r), StandardCharsets.UTF_8), 1);
+                    } else if (v instanceof BigIntVector l) {
+                        keys.add(Long.toString(l.get(r)), 1);
+                    } else {
+                        throw new CorruptDataException("archive file " + file + ": key column '" + keyField + "' is "
+                                + v.getField().getType());
+                    }
+                }
+            }
+        }
+        return keys;
     }
 
     /** A file's rows, read batch by batch; {@link #peek} without taking. Not thread-safe. */

@@ -146,6 +146,11 @@ final class SourceArchive implements AutoCloseable {
         }
     }
 
+    /** Lists files again with other attributes (their key runs, written beside them): nothing is deleted. */
+    void relist(Collection<Manifest.Entry> before, Collection<Manifest.Entry> after) {
+        write(manifest.replace(before, after, sequence));
+    }
+
     /** Deletes written files that were not committed (after a failed commit, before retrying). */
     void discard(Collection<Manifest.Entry> written) {
         written.forEach(this::delete);

@@ -238,9 +238,9 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
 
-    /** An archive compacted before key runs were introduced: its sorted partitions are compacted again, to get them. */
+    /** An archive compacted before key runs were introduced: its sorted files get them, without being rewritten. */
     @Test
-    void sortedFilesWithoutKeyRunsAreCompactedAgainToGetThem() throws Exception {
+    void sortedFilesWithoutKeyRunsGetThemWithoutBeingRewritten() throws Exception {
         Definitions defs = ArchiveTesting.definitions("older");
         Source source = ArchiveTesting.source(defs, "older");
         ArchiveTesting.createTopic(broker.bootstrapServers(), source, 2);
@@ -266,14 +266,24 @@ class ArchiverTest extends ArchiverTestBase {
 
         try (Archiver archiver = archiver(defs).clock(later).start()) {
             archiver.compact();
-            assertThat(archiver.compactions()).as("one per date").isEqualTo(older.stream().map(f -> f.path().getParent()).distinct().count());
+            long dates = older.stream().map(f -> f.path().getParent()).distinct().count();
+            assertThat(archiver.compactions()).as("one per date").isEqualTo(dates);
             archiver.compact();
-            assertThat(archiver.compactions()).as("done once").isEqualTo(older.stream().map(f -> f.path().getParent()).distinct().count());
+            assertThat(archiver.compactions()).as("done once").isEqualTo(dates);
         }
         List<ArchivedFile> now = EventArchive.files(root, source);
         assertThat(now).allMatch(ArchivedFile::sorted).allMatch(ArchivedFile::keyRuns);
+        assertThat(now.stream().map(ArchivedFile::path).toList()).as("the same files")
+                .isEqualTo(older.stream().map(ArchivedFile::path).toList());
+        RowFiles rowFiles = new RowFiles(allocator, dev.freshet.offline.arrow.ArchiveSchema.of(source), "user_id");
         for (ArchivedFile f : now) {
-            assertThat(KeyRuns.read(f.path(), f.rows()).rows()).isEqualTo(f.rows());
+            List<String> keys = rowFiles.readAll(f.path()).stream().map(r -> r.event().key().value()).toList();
+            KeyRuns runs = KeyRuns.read(f.path(), f.rows());
+            List<String> expanded = new java.util.ArrayList<>();
+            for (int i = 0; i < runs.runs(); i++) {
+                expanded.addAll(java.util.Collections.nCopies((int) runs.rowCount(i), runs.key(i)));
+            }
+            assertThat(expanded).as("the key runs of %s", f.path()).isEqualTo(keys);
         }
         assertThat(leftovers(source)).isEmpty();
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
