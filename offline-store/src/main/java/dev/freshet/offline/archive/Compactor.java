@@ -24,9 +24,11 @@ import java.util.PriorityQueue;
  * over, few events will still arrive for it). Every compaction takes all files of the partition, so
  * its sorted files are always the outputs of one compaction, following each other in order.
  *
- * <p><b>Key runs of older archives.</b> A partition whose files are all sorted but some lack their
- * {@link KeyRuns} (compacted before they were introduced) is due too: its files are not rewritten,
- * only their key columns read, their key runs written beside them, and the manifest relists them.
+ * <p><b>Key runs of older archives.</b> A partition with sorted files that lack their {@link KeyRuns}
+ * (compacted before they were introduced) is due too. When all its files are sorted they are not
+ * rewritten: only their key columns are read, their key runs written beside them, and the manifest
+ * relists them. When it also has unsorted files it is merged now, as any other due partition (every
+ * output of a merge has its key runs), though it may have fewer than {@code minFiles} files.
  *
  * <p><b>How, in bounded memory.</b> Each unsorted input (at most the archiver's
  * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
