@@ -208,16 +208,7 @@ class ArchiverTest extends ArchiverTestBase {
                 .isSortedAccordingTo(ArchivedRow.ORDER));
         // beside each sorted file, its key runs: each entity's rows, in the file's order
         assertThat(compacted).allMatch(ArchivedFile::keyRuns);
-        for (ArchivedFile f : compacted) {
-            List<String> keys = rowFiles.readAll(f.path()).stream().map(r -> r.event().key().value()).toList();
-            KeyRuns runs = KeyRuns.read(f.path(), f.rows());
-            List<String> expanded = new java.util.ArrayList<>();
-            for (int i = 0; i < runs.runs(); i++) {
-                assertThat(i == 0 || runs.key(i).compareTo(runs.key(i - 1)) > 0).as("run %d of %s follows the one before", i, f.path()).isTrue();
-                expanded.addAll(java.util.Collections.nCopies((int) runs.rowCount(i), runs.key(i)));
-            }
-            assertThat(expanded).as("the key runs of %s", f.path()).isEqualTo(keys);
-        }
+        compacted.forEach(f -> assertKeyRunsOf(rowFiles, f));
         assertThat(small).allMatch(f -> Files.notExists(KeyRuns.sidecar(f.path())));
         assertThat(ArchiveTesting.duckDbCount(root, source)).isEqualTo(produced.size());
 
@@ -276,15 +267,7 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(now.stream().map(ArchivedFile::path).toList()).as("the same files")
                 .isEqualTo(older.stream().map(ArchivedFile::path).toList());
         RowFiles rowFiles = new RowFiles(allocator, dev.freshet.offline.arrow.ArchiveSchema.of(source), "user_id");
-        for (ArchivedFile f : now) {
-            List<String> keys = rowFiles.readAll(f.path()).stream().map(r -> r.event().key().value()).toList();
-            KeyRuns runs = KeyRuns.read(f.path(), f.rows());
-            List<String> expanded = new java.util.ArrayList<>();
-            for (int i = 0; i < runs.runs(); i++) {
-                expanded.addAll(java.util.Collections.nCopies((int) runs.rowCount(i), runs.key(i)));
-            }
-            assertThat(expanded).as("the key runs of %s", f.path()).isEqualTo(keys);
-        }
+        now.forEach(f -> assertKeyRunsOf(rowFiles, f));
         assertThat(leftovers(source)).isEmpty();
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
@@ -324,6 +307,19 @@ class ArchiverTest extends ArchiverTestBase {
         Source other = ArchiveTesting.source(ArchiveTesting.definitions("other"), "other");
         assertThatThrownBy(() -> archiver(defs).sources(List.of(other)).start()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("source 'other' is not a source of the definitions [clicks]");
+    }
+
+    /** The key runs beside a sorted file: each entity's rows, in the file's order, one run per entity. */
+    private static void assertKeyRunsOf(RowFiles rowFiles, ArchivedFile f) {
+        List<String> keys = rowFiles.readAll(f.path()).stream().map(r -> r.event().key().value()).toList();
+        KeyRuns runs = KeyRuns.read(f.path(), f.rows());
+        List<String> expanded = new java.util.ArrayList<>();
+        for (int i = 0; i < runs.runs(); i++) {
+            assertThat(i == 0 || runs.key(i).compareTo(runs.key(i - 1)) > 0).as("run %d of %s follows the one before", i, f.path())
+                    .isTrue();
+            expanded.addAll(java.util.Collections.nCopies((int) runs.rowCount(i), runs.key(i)));
+        }
+        assertThat(expanded).as("the key runs of %s", f.path()).isEqualTo(keys);
     }
 
     /** Parquet files the manifest does not list, and staging leftovers, in a source's directory. */
