@@ -156,7 +156,15 @@ class ValueCacheTest {
                 // one more click each time, at most one a second within the minute
                 store.putTiles(TileBatch.builder().put(new TileKey("activity", u, start),
                         fx.aggregator("activity").encode(tile("u1", start, Math.min(clicks, 59)))).build());
-                assertThat(clicks(store, u, now)).as("right after write %d", clicks).isEqualTo((long) Math.min(clicks, 59));
+                Object read = clicks(store, u, now);
+                if (!Long.valueOf(Math.min(clicks, 59)).equals(read)) {
+                    // (seen once in CI, not reproduced since): whether the stale value stays says which cache kept it
+                    Object again = clicks(store, u, now);
+                    // at the next tile's start the same clicks count, from another entry of the value cache
+                    Object next = store.read(FEATURES.subList(0, 1), List.of(u), start + MINUTE).getFirst().values().getFirst();
+                    assertThat(read).as("right after write %d (read again: %s; at the next tile's start: %s)", clicks, again, next)
+                            .isEqualTo((long) Math.min(clicks, 59));
+                }
             }
             done.set(true);
             for (Thread t : readers) {
