@@ -81,23 +81,18 @@ public final class KeyRuns {
      * @throws CorruptDataException when the sidecar's key ends are out of order (checked here, run by run, not all on read)
      */
     public String key(int i) {
+        return key(i, null);
+    }
+
+    /** As {@link #key(int)}, through {@code strings} (unless null): the string of the key before when the bytes are the same. */
+    public String key(int i, Strings strings) {
         int from = i == 0 ? 0 : keyEnds[i - 1];
         int to = keyEnds[i];
         if (from > to || to > keys.length) {
             throw new CorruptDataException(file + ": the key of run " + i + " would be bytes [" + from + ", " + to + ") of "
                     + keys.length);
         }
-        return new String(keys, from, to - from, StandardCharsets.UTF_8);
-    }
-
-    /** As {@link #key(int)}, through {@code strings}: the string of the key before when the bytes are the same. */
-    public String key(int i, Strings strings) {
-        int from = i == 0 ? 0 : keyEnds[i - 1];
-        int to = keyEnds[i];
-        if (from > to || to > keys.length) {
-            return key(i); // throws
-        }
-        return strings.decode(keys, from, to - from);
+        return strings == null ? new String(keys, from, to - from, StandardCharsets.UTF_8) : strings.decode(keys, from, to - from);
     }
 
     /**
