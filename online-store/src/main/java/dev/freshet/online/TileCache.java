@@ -124,17 +124,24 @@ final class TileCache {
         }
     }
 
-    private final Cache<Key, Entry> cache;
+    private final long maxTiles;
     private final Function<String, ViewAggregator> aggregators;
     private final AtomicLong writes = new AtomicLong();
+    /** Replaced, not emptied, by {@link #clear}: see there. */
+    private volatile Cache<Key, Entry> cache;
 
     /**
      * @param maxTiles    the most tiles held (0 disables the cache)
      * @param aggregators the aggregator of a view, to decode written tiles
      */
     TileCache(long maxTiles, Function<String, ViewAggregator> aggregators) {
-        this.cache = Caffeine.newBuilder().maximumWeight(maxTiles).weigher((Key k, Entry e) -> e.weight()).build();
+        this.maxTiles = maxTiles;
         this.aggregators = aggregators;
+        this.cache = newCache();
+    }
+
+    private Cache<Key, Entry> newCache() {
+        return Caffeine.newBuilder().maximumWeight(maxTiles).weigher((Key k, Entry e) -> e.weight()).build();
     }
 
     /** The stamp to pass to {@link #offer}: read it before the database read takes its snapshot (creates its iterator). */
@@ -156,11 +163,20 @@ final class TileCache {
         cache.asMap().compute(key, (k, old) -> old != null || writes.get() != stamp ? old : loaded);
     }
 
-    /** After a database write: brings the cached entities it touched up to date. */
+    /**
+     * After a database write: brings the cached entities it touched up to date. Each key is updated with
+     * {@code compute}, which waits for an {@link #offer} of the same key in progress. Not {@code computeIfPresent}:
+     * Caffeine's looks the key up first without the key's lock, and while an offer that checked the stamp before this
+     * write was counted is still inserting its entry, that lookup finds nothing, and the stale entry would stay
+     * ({@code TileCacheTest.anOfferRacingAWriteOrAClearNeverLeavesAStaleEntry}).
+     */
     void applied(Map<Key, List<Change>> changes) {
         writes.incrementAndGet();
         Map<Key, Entry> map = cache.asMap();
-        changes.forEach((key, list) -> map.computeIfPresent(key, (k, old) -> {
+        changes.forEach((key, list) -> map.compute(key, (k, old) -> {
+            if (old == null) {
+                return null;
+            }
             try {
                 return old.with(list, aggregators.apply(k.view()));
             } catch (CorruptDataException e) {
@@ -169,10 +185,14 @@ final class TileCache {
         }));
     }
 
-    /** After a write the cache cannot follow (a sweep): forgets everything. */
+    /**
+     * After a write the cache cannot follow (a sweep): forgets everything, by starting a new cache. Emptying the
+     * old one would not do: its iteration misses an entry that an offer which checked the stamp before this call is
+     * still inserting. Such an offer now inserts into the old cache, which no reader sees any more.
+     */
     void clear() {
         writes.incrementAndGet();
-        cache.invalidateAll();
+        cache = newCache();
     }
 
     long size() {

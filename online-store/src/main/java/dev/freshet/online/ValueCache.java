@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.freshet.core.aggregate.FeatureValue;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,12 +53,19 @@ final class ValueCache {
         }
     }
 
-    private final Cache<TileCache.Key, Entry> cache;
+    private final long maxEntities;
     private final AtomicLong writes = new AtomicLong();
+    /** Replaced, not emptied, by {@link #clear}: see there. */
+    private volatile Cache<TileCache.Key, Entry> cache;
 
     /** @param maxEntities the most entities held, over all views */
     ValueCache(long maxEntities) {
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntities).build();
+        this.maxEntities = maxEntities;
+        this.cache = newCache();
+    }
+
+    private Cache<TileCache.Key, Entry> newCache() {
+        return Caffeine.newBuilder().maximumSize(maxEntities).build();
     }
 
     /** The stamp to pass to {@link #offer}: read it before reading the tiles the values are computed from. */
@@ -80,16 +88,22 @@ final class ValueCache {
         cache.asMap().compute(key, (k, old) -> writes.get() == stamp ? computed : old);
     }
 
-    /** After a database write: forgets the entities it touched. */
+    /**
+     * After a database write: forgets the entities it touched. Each key is removed with {@code compute}, which waits
+     * for an {@link #offer} of the same key in progress (as in {@link TileCache#applied}).
+     */
     void invalidate(Collection<TileCache.Key> written) {
         writes.incrementAndGet();
-        cache.invalidateAll(written);
+        Map<TileCache.Key, Entry> map = cache.asMap();
+        for (TileCache.Key key : written) {
+            map.compute(key, (k, old) -> null);
+        }
     }
 
-    /** After a write that may touch any entity (a sweep): forgets everything. */
+    /** After a write that may touch any entity (a sweep): forgets everything, by starting a new cache (as {@link TileCache#clear}). */
     void clear() {
         writes.incrementAndGet();
-        cache.invalidateAll();
+        cache = newCache();
     }
 
     long size() {

@@ -66,6 +66,79 @@ class TileCacheTest {
         }
     }
 
+    /**
+     * A reader that loaded an entity before a write offers what it loaded while the write updates the cache: whatever
+     * the interleaving, the cache ends without the stale entry (it is refused, or the write updates it); the same
+     * against a clear (a sweep), after which nothing loaded before it may be cached. Each trial
+     * releases the two at once on a new key, the writer a little later each time, so that some trials put the
+     * reader's check before the write is counted and its insertion after the write looked for the key.
+     */
+    @Test
+    void anOfferRacingAWriteOrAClearNeverLeavesAStaleEntry() throws Exception {
+        ViewAggregator a = fx.aggregator("activity");
+        TileCache cache = new TileCache(10_000_000, view -> a);
+        long start = T0;
+        byte[] written = a.encode(tile("u", start, 1));
+        TileCache.Entry stale = new TileCache.Entry(null, new Tile[0], Long.MIN_VALUE);
+        assertThat(race(5_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp,
+                key -> cache.applied(java.util.Map.of(key, List.of(new TileCache.Change(start, written)))),
+                key -> {
+                    TileCache.Entry e = cache.get(key);
+                    return e == null || e.tiles.length == 1;
+                })).as("trials that left a stale entry").isZero();
+        assertThat(race(2_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp, key -> cache.clear(),
+                key -> cache.get(key) == null)).as("trials that left an entry loaded before a clear").isZero();
+    }
+
+    /**
+     * Runs {@code trials} races on new keys: one thread takes a stamp, then (released with the other) offers; the
+     * other writes; afterwards {@code fresh} says whether the cache is right. Returns how many trials left it wrong.
+     */
+    static int race(int trials, java.util.function.ObjLongConsumer<TileCache.Key> offer, java.util.function.LongSupplier stamp,
+                    java.util.function.Consumer<TileCache.Key> write, java.util.function.Predicate<TileCache.Key> fresh)
+            throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
+        TileCache.Key[] keys = new TileCache.Key[trials];
+        for (int i = 0; i < trials; i++) {
+            keys[i] = new TileCache.Key("activity", EntityKey.of("race-" + i));
+        }
+        long[] stamps = new long[trials];
+        Thread reader = new Thread(() -> {
+            for (int i = 0; i < trials; i++) {
+                stamps[i] = stamp.getAsLong();
+                phase.incrementAndGet(); // 3i+1: ready
+                while (phase.get() < 3 * i + 2) {
+                    Thread.onSpinWait();
+                }
+                offer.accept(keys[i], stamps[i]);
+                phase.incrementAndGet(); // 3i+3: done
+            }
+        });
+        reader.start();
+        int wrong = 0;
+        try {
+            for (int i = 0; i < trials; i++) {
+                while (phase.get() < 3 * i + 1) {
+                    Thread.onSpinWait();
+                }
+                phase.incrementAndGet(); // 3i+2: go
+                for (int spin = i % 64; spin > 0; spin--) {
+                    Thread.onSpinWait();
+                }
+                write.accept(keys[i]);
+                while (phase.get() < 3 * i + 3) {
+                    Thread.onSpinWait();
+                }
+                if (!fresh.test(keys[i])) {
+                    wrong++;
+                }
+            }
+        } finally {
+            reader.join();
+        }
+        return wrong;
+    }
+
     private Tile tile(String user, long start, int clicks) {
         long[] times = new long[clicks];
         for (int i = 0; i < clicks; i++) {

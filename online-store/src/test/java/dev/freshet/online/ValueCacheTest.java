@@ -120,6 +120,19 @@ class ValueCacheTest {
         }
     }
 
+    /** As {@link TileCacheTest#anOfferRacingAWriteOrAClearNeverLeavesAStaleEntry}, for the values computed before a write. */
+    @Test
+    void anOfferRacingAnInvalidationOrAClearNeverLeavesAStaleEntry() throws Exception {
+        ValueCache cache = new ValueCache(10_000_000);
+        ValueCache.Position position = ValueCache.Position.of(T0 + 1, T0);
+        ValueCache.Entry stale = new ValueCache.Entry(position, false, Long.MIN_VALUE, new dev.freshet.core.aggregate.FeatureValue[0]);
+        assertThat(TileCacheTest.race(5_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp,
+                key -> cache.invalidate(List.of(key)), key -> cache.get(key, position) == null))
+                .as("trials that left values computed before an invalidation").isZero();
+        assertThat(TileCacheTest.race(2_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp, key -> cache.clear(),
+                key -> cache.get(key, position) == null)).as("trials that left values computed before a clear").isZero();
+    }
+
     // a race: each repetition has a few percent chance of catching a stale entry in a cache that lets one through
     @RepeatedTest(10)
     void readersRacingAWriterNeverLeaveAStaleValueBehind() throws Exception {
