@@ -167,6 +167,10 @@ public final class ApiServer implements AutoCloseable {
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
+                // no WebSockets are served: without their compression extensions Vert.x leaves out the handler
+                // that otherwise looks at every request's headers and every response (about 3 % of a lookup's CPU)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
                 // Routes answers Expect: 100-continue itself, so that a body over the limit is refused before it is sent
                 .setHandle100ContinueAutomatically(false)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)

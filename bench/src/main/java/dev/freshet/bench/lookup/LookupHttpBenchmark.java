@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
  * </pre>
  *
  * <p>{@code goals} runs only what the goals are measured by (single-user wrk, then the fixed rate at half the
- * anchor's), a minute shorter per backend, for alternating runs of two builds.
+ * anchor's), a minute shorter per backend, for alternating runs of two builds. {@code -Dfreshet.bench.eventLoops=N}
+ * gives the server N event loops instead of one per core.
  */
 public final class LookupHttpBenchmark {
 
@@ -119,8 +120,13 @@ public final class LookupHttpBenchmark {
                     }
                     System.out.printf(Locale.ROOT, "%s: %,d tiles written in %.1f s%n", backend, LookupData.USERS * LookupData.TILES,
                             (System.nanoTime() - start) / 1e9);
-                    try (ApiServer api = ApiServer.builder().config(config).store(store)
-                            .clock(Clock.fixed(Instant.ofEpochMilli(LookupData.NOW), ZoneOffset.UTC)).build().start()) {
+                    ApiServer.Builder builder = ApiServer.builder().config(config).store(store)
+                            .clock(Clock.fixed(Instant.ofEpochMilli(LookupData.NOW), ZoneOffset.UTC));
+                    Integer loops = Integer.getInteger("freshet.bench.eventLoops");
+                    if (loops != null) {
+                        builder.eventLoops(loops);
+                    }
+                    try (ApiServer api = builder.build().start()) {
                         String url = api.url() + "/get-online-features";
                         check(url, LookupData.requestBody(prefix, LookupData.sample(random, 1)));
                         check(url, LookupData.requestBody(prefix, LookupData.sample(random, 100)));
