@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Prints a {@code /get-online-features} response (Feast's column-wise shape) the way a person reads
- * it: per entity row, one line per feature with its value, status and event time.
+ * it: per entity row, one line per feature with its value, status and event time ({@code -} for a feature
+ * NOT_FOUND, which has none).
  */
 final class LookupTable {
 
@@ -52,8 +53,10 @@ final class LookupTable {
             lines.add(List.of("feature", "value", "status", "event time"));
             for (int c = entityColumns; c < names.size(); c++) {
                 Object v = values.get(c).get(row);
-                lines.add(List.of(String.valueOf(names.get(c)), v == null ? "null" : String.valueOf(v),
-                        String.valueOf(statuses.get(c).get(row)), String.valueOf(times.get(c).get(row))));
+                String status = String.valueOf(statuses.get(c).get(row));
+                // the API answers a value it has no event for with Feast's epoch 0; a person reads "-" better
+                String time = status.equals("NOT_FOUND") ? "-" : String.valueOf(times.get(c).get(row));
+                lines.add(List.of(String.valueOf(names.get(c)), v == null ? "null" : String.valueOf(v), status, time));
             }
             table(out, lines);
             if (row < rows - 1) {
