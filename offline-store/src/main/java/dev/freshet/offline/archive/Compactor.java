@@ -20,9 +20,14 @@ import java.util.PriorityQueue;
  * point-in-time join can stream a partition entity by entity.
  *
  * <p><b>When.</b> A partition is compacted when it has an unsorted file (one the archiver wrote) and
- * either at least {@code minFiles} files, or a date before today (on the archiver's clock: the day is
- * over, few events will still arrive for it). Every compaction takes all files of the partition, so
- * its sorted files are always the outputs of one compaction, following each other in order.
+ * either at least {@code minFiles} unsorted files, or a date before today (on the archiver's clock: the
+ * day is over, few events will still arrive for it) that has not been compacted yet, or a date before
+ * yesterday. Every compaction takes all files of the partition, so its sorted files are always the
+ * outputs of one compaction, following each other in order. So a compaction rewrites everything the
+ * date holds, and only a batch of new files is worth it: a busy day's many sorted outputs must not make
+ * each flush rewrite it, nor the late events that trickle into yesterday for a while after midnight. A
+ * few late files wait unsorted (a join sorts them as it reads them) until they are {@code minFiles},
+ * or until their date is two days old.
  *
  * <p><b>Key runs of older archives.</b> A partition with sorted files that lack their {@link KeyRuns}
  * (compacted before they were introduced) is due too. When all its files are sorted they are not
@@ -59,13 +64,16 @@ final class Compactor {
         Map<String, List<Manifest.Entry>> byPartition = byPartition(manifest);
         List<String> due = new ArrayList<>();
         String todayPartition = SourceArchive.partitionOf(today);
+        String yesterdayPartition = SourceArchive.partitionOf(today.minusDays(1));
         byPartition.forEach((partition, files) -> {
-            boolean past = partition.compareTo(todayPartition) < 0;
             // the sorted files of a partition are always one compaction's outputs, in order: only new files (or missing
             // key runs) make it due
-            boolean unsorted = files.stream().anyMatch(f -> !f.sorted());
+            long unsorted = files.stream().filter(f -> !f.sorted()).count();
+            boolean compacted = unsorted < files.size();
             boolean withoutKeyRuns = files.stream().anyMatch(f -> f.sorted() && !f.keyRuns());
-            if (unsorted && (past || files.size() >= minFiles) || withoutKeyRuns) {
+            boolean past = partition.compareTo(todayPartition) < 0;
+            boolean beforeYesterday = partition.compareTo(yesterdayPartition) < 0;
+            if (unsorted > 0 && (unsorted >= minFiles || past && !compacted || beforeYesterday) || withoutKeyRuns) {
                 due.add(partition);
             }
         });
