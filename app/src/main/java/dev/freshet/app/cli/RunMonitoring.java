@@ -255,7 +255,8 @@ final class RunMonitoring {
         out.counter("freshet_offline_files_committed_total", "Parquet files committed to the archive (with their offsets).",
                 archiver.filesCommitted());
         out.counter("freshet_offline_compactions_total",
-                "Date partitions of the archive rewritten as sorted files (or whose sorted files got their key runs).", archiver.compactions());
+                "Compactions of date partitions of the archive: rewritten as sorted files, their small new files merged, or their sorted files given key runs.",
+                archiver.compactions());
         out.gauge("freshet_offline_lag_records", "Canonical events not yet committed to the archive (unread or buffered).", archiver.lag());
         out.gauge("freshet_offline_last_commit_timestamp_seconds", "When the archiver last committed, Unix time (0: not yet).",
                 archiver.lastCommitMillis() / 1000.0);

@@ -114,7 +114,7 @@ public final class Archiver implements AutoCloseable {
         this.allocator = s.allocator == null ? new RootAllocator() : s.allocator.newChildAllocator("archiver", 0, Long.MAX_VALUE);
         this.clock = s.clock;
         this.flushMillis = s.flushInterval.toMillis();
-        this.compactor = new Compactor(s.compactAfterFiles, s.maxRowsPerCompactedFile);
+        this.compactor = new Compactor(s.compactAfterFiles, s.maxRowsPerCompactedFile, s.maxRowsPerFile);
         for (SourceArchive a : archives) {
             ArchivedStream stream = s.streams.stream().filter(x -> x.source().name().equals(a.source())).findFirst().orElse(null);
             if (stream != null) {
@@ -274,7 +274,7 @@ public final class Archiver implements AutoCloseable {
                 more = true;
                 try {
                     retrying(what, () -> {
-                        compactor.compact(archive, rowFiles.get(e.getKey()), partition);
+                        compactor.compact(archive, rowFiles.get(e.getKey()), partition, today);
                         return null;
                     });
                     compactions.increment();

@@ -19,15 +19,22 @@ import java.util.PriorityQueue;
  * Merges the files of a date partition into files sorted by {@link ArchivedRow#ORDER}, so that a
  * point-in-time join can stream a partition entity by entity.
  *
- * <p><b>When.</b> A partition is compacted when it has an unsorted file (one the archiver wrote) and
- * either at least {@code minFiles} unsorted files, or a date before today (on the archiver's clock: the
- * day is over, few events will still arrive for it) that has not been compacted yet, or a date before
- * yesterday. Every compaction takes all files of the partition, so its sorted files are always the
- * outputs of one compaction, following each other in order. So a compaction rewrites everything the
- * date holds, and only a batch of new files is worth it: a busy day's many sorted outputs must not make
- * each flush rewrite it, nor the late events that trickle into yesterday for a while after midnight. A
- * few late files wait unsorted (a join sorts them as it reads them) until they are {@code minFiles},
- * or until their date is two days old.
+ * <p><b>When, and what.</b> A partition's sorted files are always the outputs of one compaction,
+ * following each other in order, so sorting new rows in means rewriting everything the date holds
+ * ({@link Plan#REWRITE}). With unsorted files (the archiver's), a partition is rewritten
+ * <ul>
+ *   <li>the first time, once it has {@code minFiles} unsorted files or its date is before today (on
+ *       the archiver's clock: the day is over, few events will still arrive for it);</li>
+ *   <li>then once its unsorted rows are at least an eighth of its sorted ones, so that each rewrite
+ *       adds at least an eighth: a busy day is rewritten a few dozen times in all rather than at every
+ *       batch of files, and the rows rewritten over a day stay within about nine times the day's;</li>
+ *   <li>and, for any unsorted file, once its date is before yesterday.</li>
+ * </ul>
+ * Otherwise, once it has {@code minFiles} small unsorted files (fewer rows than the archiver writes
+ * to a file at most), only those are merged, into files of up to that many rows, in order though listed
+ * unsorted ({@link Plan#MERGE_NEW}), so that a join opens few files (it sorts unsorted files as it reads
+ * them). The late events that trickle into yesterday after midnight thus wait in unsorted files
+ * instead of rewriting yesterday at every flush.
  *
  * <p><b>Key runs of older archives.</b> A partition with sorted files that lack their {@link KeyRuns}
  * (compacted before they were introduced) is due too. When all its files are sorted they are not
@@ -36,7 +43,7 @@ import java.util.PriorityQueue;
  * output of a merge has its key runs), though it may have fewer than {@code minFiles} files.
  *
  * <p><b>How, in bounded memory.</b> Each unsorted input (at most the archiver's
- * {@code maxRowsPerFile} rows) is sorted in memory and written as a hidden sorted run; then the
+ * {@code maxRowsPerFile} rows, as are merges of new files) is sorted in memory and written as a hidden sorted run; then the
  * sorted inputs and runs are merged streaming (one Arrow batch per input in memory) into outputs of
  * at most {@code maxRowsPerOutput} rows, in order: output {@code i} holds rows before those of
  * output {@code i + 1}, and their sequence numbers ascend. Beside each output goes its
@@ -51,33 +58,83 @@ final class Compactor {
 
     private static final Logger log = LoggerFactory.getLogger(Compactor.class);
 
+    /** A compacted date is rewritten whole once its new rows are at least an eighth of its sorted ones. */
+    static final int REWRITE_AT_NEW_ROWS = 8;
+
     private final int minFiles;
     private final long maxRowsPerOutput;
+    private final long maxRowsPerUnsortedFile;
 
-    Compactor(int minFiles, long maxRowsPerOutput) {
+    /**
+     * @param minFiles               small unsorted files that make a partition due
+     * @param maxRowsPerOutput       the most rows of a sorted output
+     * @param maxRowsPerUnsortedFile the most rows of an archiver's file, and of a merge of new files; fewer make it small
+     */
+    Compactor(int minFiles, long maxRowsPerOutput, long maxRowsPerUnsortedFile) {
         this.minFiles = minFiles;
         this.maxRowsPerOutput = maxRowsPerOutput;
+        this.maxRowsPerUnsortedFile = maxRowsPerUnsortedFile;
+    }
+
+    /** What compacting a partition does now. */
+    enum Plan {
+        /** Nothing is due. */
+        NONE,
+        /** Its sorted files get the key runs they lack; nothing is rewritten. */
+        KEY_RUNS,
+        /** Its small unsorted files are merged into fewer, of up to {@code maxRowsPerUnsortedFile} rows, listed unsorted. */
+        MERGE_NEW,
+        /** All its files are rewritten as sorted files with key runs. */
+        REWRITE
     }
 
     /** The date partitions ({@code date=YYYY-MM-DD}) of a manifest that are due, in date order. */
     List<String> due(Manifest manifest, LocalDate today) {
-        Map<String, List<Manifest.Entry>> byPartition = byPartition(manifest);
         List<String> due = new ArrayList<>();
-        String todayPartition = SourceArchive.partitionOf(today);
-        String yesterdayPartition = SourceArchive.partitionOf(today.minusDays(1));
-        byPartition.forEach((partition, files) -> {
-            // the sorted files of a partition are always one compaction's outputs, in order: only new files (or missing
-            // key runs) make it due
-            long unsorted = files.stream().filter(f -> !f.sorted()).count();
-            boolean compacted = unsorted < files.size();
-            boolean withoutKeyRuns = files.stream().anyMatch(f -> f.sorted() && !f.keyRuns());
-            boolean past = partition.compareTo(todayPartition) < 0;
-            boolean beforeYesterday = partition.compareTo(yesterdayPartition) < 0;
-            if (unsorted > 0 && (unsorted >= minFiles || past && !compacted || beforeYesterday) || withoutKeyRuns) {
+        byPartition(manifest).forEach((partition, files) -> {
+            if (plan(files, partition, today) != Plan.NONE) {
                 due.add(partition);
             }
         });
         return due;
+    }
+
+    /** What compacting a partition of these files does on {@code today} (see the class comment). */
+    Plan plan(List<Manifest.Entry> files, String partition, LocalDate today) {
+        long sortedRows = 0;
+        long newRows = 0;
+        int unsorted = 0;
+        int small = 0;
+        boolean withoutKeyRuns = false;
+        for (Manifest.Entry f : files) {
+            if (f.sorted()) {
+                sortedRows += f.rows();
+                withoutKeyRuns |= !f.keyRuns();
+            } else {
+                newRows += f.rows();
+                unsorted++;
+                small += f.rows() < maxRowsPerUnsortedFile ? 1 : 0;
+            }
+        }
+        boolean compacted = unsorted < files.size();
+        if (unsorted == 0) {
+            return withoutKeyRuns ? Plan.KEY_RUNS : Plan.NONE;
+        }
+        if (!compacted) {
+            return unsorted >= minFiles || isPast(partition, today) ? Plan.REWRITE : Plan.NONE;
+        }
+        if (withoutKeyRuns || beforeYesterday(partition, today) || newRows * REWRITE_AT_NEW_ROWS >= sortedRows) {
+            return Plan.REWRITE;
+        }
+        return small >= minFiles ? Plan.MERGE_NEW : Plan.NONE;
+    }
+
+    private static boolean isPast(String partition, LocalDate today) {
+        return partition.compareTo(SourceArchive.partitionOf(today)) < 0;
+    }
+
+    private static boolean beforeYesterday(String partition, LocalDate today) {
+        return partition.compareTo(SourceArchive.partitionOf(today.minusDays(1))) < 0;
     }
 
     private static Map<String, List<Manifest.Entry>> byPartition(Manifest manifest) {
@@ -89,19 +146,23 @@ final class Compactor {
     }
 
     /**
-     * Compacts one date partition of an archive.
+     * Compacts one date partition of an archive as {@link #plan} says.
      *
+     * @param today on the archiver's clock
      * @throws java.io.UncheckedIOException when a file cannot be read or written (nothing is committed then)
      */
-    void compact(SourceArchive archive, RowFiles files, String partition) {
-        List<Manifest.Entry> inputs = byPartition(archive.manifest()).getOrDefault(partition, List.of());
-        if (inputs.isEmpty()) {
+    void compact(SourceArchive archive, RowFiles files, String partition, LocalDate today) {
+        List<Manifest.Entry> all = byPartition(archive.manifest()).getOrDefault(partition, List.of());
+        Plan plan = plan(all, partition, today);
+        if (plan == Plan.NONE) {
             return;
         }
-        if (inputs.stream().allMatch(Manifest.Entry::sorted)) {
-            addKeyRuns(archive, files, partition, inputs);
+        if (plan == Plan.KEY_RUNS) {
+            addKeyRuns(archive, files, partition, all);
             return;
         }
+        boolean sorted = plan == Plan.REWRITE;
+        List<Manifest.Entry> inputs = sorted ? all : all.stream().filter(f -> !f.sorted() && f.rows() < maxRowsPerUnsortedFile).toList();
         LocalDate date = LocalDate.parse(partition.substring("date=".length()));
         Path dir = archive.dir();
         List<Path> runs = new ArrayList<>();
@@ -123,6 +184,12 @@ final class Compactor {
             Iterator<ArchivedRow> merged = merge(cursors);
             while (merged.hasNext()) {
                 String path = archive.newFile(date);
+                if (!sorted) {
+                    // in order, but listed as unsorted: the partition's sorted files stay one compaction's outputs
+                    RowFiles.Written w = files.write(merged, maxRowsPerUnsortedFile, dir.resolve(path));
+                    outputs.add(new Manifest.Entry(path, w.rows(), w.minEventTime(), w.maxEventTime(), false, false));
+                    continue;
+                }
                 KeyRuns.Builder keys = new KeyRuns.Builder();
                 RowFiles.Written w = files.write(merged, maxRowsPerOutput, dir.resolve(path), keys);
                 // listed before its key runs are written, so that a failure writing them discards the file with them
@@ -137,8 +204,13 @@ final class Compactor {
             }
             closeAll(cursors);
             archive.replace(inputs, outputs);
-            log.info("archive of source '{}': compacted {} ({} files, {} rows) into {} sorted files", archive.source(), partition,
-                    inputs.size(), in, outputs.size());
+            if (sorted) {
+                log.info("archive of source '{}': compacted {} ({} files, {} rows) into {} sorted files", archive.source(), partition,
+                        inputs.size(), in, outputs.size());
+            } else {
+                log.info("archive of source '{}': merged {} small unsorted files of {} ({} rows) into {}, beside its {} other files",
+                        archive.source(), inputs.size(), partition, in, outputs.size(), all.size() - inputs.size());
+            }
         } catch (RuntimeException e) {
             // tidy up after a failure we saw; after a crash (or an Error) the next open does it
             if (!archive.manifest().files().containsAll(outputs)) {

@@ -229,6 +229,65 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
 
+    /**
+     * Late events for yesterday, a date already compacted: their files are merged among themselves while they are few
+     * beside the date's sorted rows, and the date is rewritten once they are an eighth of them.
+     */
+    @Test
+    void lateFilesOfACompactedDateAreMergedAmongThemselvesUntilTheyAreAnEighthOfIt() throws Exception {
+        Definitions defs = ArchiveTesting.definitions("late");
+        Source source = ArchiveTesting.source(defs, "late");
+        ArchiveTesting.createTopic(broker.bootstrapServers(), source, 2);
+        Clock nextDay = Clock.fixed(Instant.ofEpochMilli(DAY0 + DAY + DAY / 24), ZoneOffset.UTC);
+        Map<ArchiveTesting.Coordinates, Event> produced = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = ArchiveTesting.transactional(broker.bootstrapServers())) {
+            try (Archiver archiver = archiver(defs).clock(nextDay).start()) {
+                produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 800, 40, DAY0, DAY), true));
+                archived(archiver, root, source, produced.size());
+                archiver.compact();
+            }
+            List<ArchivedFile> sorted = EventArchive.files(root, source);
+            assertThat(sorted).as("yesterday, compacted").hasSize(1).allMatch(ArchivedFile::sorted);
+
+            // eight flushes of ten late events each (no compaction meanwhile: its threshold set out of reach)
+            try (Archiver archiver = archiver(defs).clock(nextDay).compactAfterFiles(1_000).start()) {
+                for (int batch = 0; batch < 8; batch++) {
+                    produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 10, 41 + batch, DAY0, DAY), true));
+                    archived(archiver, root, source, produced.size());
+                }
+            }
+            List<ArchivedFile> late = EventArchive.files(root, source).stream().filter(f -> !f.sorted()).toList();
+            assertThat(late).hasSizeGreaterThanOrEqualTo(8);
+
+            // 80 rows beside 800: merged into one file, the sorted one stays
+            List<ArchivedFile> merged;
+            try (Archiver archiver = archiver(defs).clock(nextDay).start()) {
+                archiver.compact();
+                merged = EventArchive.files(root, source);
+                assertThat(merged).containsAll(sorted).hasSize(2);
+                assertThat(merged).filteredOn(f -> !f.sorted()).singleElement()
+                        .satisfies(f -> assertThat(f.rows()).isEqualTo(80))
+                        .satisfies(f -> assertThat(Files.exists(KeyRuns.sidecar(f.path()))).isFalse());
+                assertThat(late).allMatch(f -> Files.notExists(f.path()));
+                assertThat(leftovers(source)).isEmpty();
+                assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
+
+                // twenty more: 100 new rows are an eighth of 800, so the date is rewritten, sorted, with key runs
+                produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 20, 50, DAY0, DAY), true));
+                archived(archiver, root, source, produced.size());
+                archiver.compact();
+            }
+            List<ArchivedFile> rewritten = EventArchive.files(root, source);
+            assertThat(rewritten).allMatch(ArchivedFile::sorted).allMatch(ArchivedFile::keyRuns).doesNotContainAnyElementsOf(merged);
+            assertThat(merged).allMatch(f -> Files.notExists(f.path()));
+            assertThat(leftovers(source)).isEmpty();
+            Map<ArchiveTesting.Coordinates, Event> back = ArchiveTesting.readBack(allocator, root, defs, source);
+            assertThat(back.keySet()).isEqualTo(produced.keySet());
+            produced.forEach((c, e) -> assertThat(back.get(c).toMap()).isEqualTo(e.toMap()));
+            assertThat(ArchiveTesting.duckDbCount(root, source)).isEqualTo(produced.size());
+        }
+    }
+
     /** An archive compacted before key runs were introduced: its sorted files get them, without being rewritten. */
     @Test
     void sortedFilesWithoutKeyRunsGetThemWithoutBeingRewritten() throws Exception {

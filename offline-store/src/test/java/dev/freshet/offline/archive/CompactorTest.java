@@ -1,67 +1,90 @@
 package dev.freshet.offline.archive;
 
+import dev.freshet.offline.archive.Compactor.Plan;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which date partitions are due for compaction ({@link Compactor#due}). */
+/** What compaction does to a date partition, by its files and the date ({@link Compactor#plan}, {@link Compactor#due}). */
 class CompactorTest {
 
     private static final LocalDate TODAY = LocalDate.parse("2026-11-22");
-    private final Compactor compactor = new Compactor(8, 1_000_000);
+    /** 8 small files make a partition due; the archiver writes files of up to 100 rows. */
+    private final Compactor compactor = new Compactor(8, 1_000_000, 100);
     private int sequence;
 
     @Test
-    void aDateIsDueWithMinFilesUnsortedFilesOrOnceItIsPast() {
-        assertThat(due(files(TODAY, 7, false))).isEmpty();
-        assertThat(due(files(TODAY, 8, false))).containsExactly("date=2026-11-22");
-        assertThat(due(files(TODAY.minusDays(1), 1, false))).as("yesterday, never compacted").containsExactly("date=2026-11-21");
-        assertThat(due(files(TODAY, 20, true))).as("sorted files only").isEmpty();
+    void aDateNeverCompactedIsRewrittenWithMinFilesUnsortedFilesOrOnceItIsPast() {
+        assertThat(plan(TODAY, files(TODAY, 7, 10, false))).isEqualTo(Plan.NONE);
+        assertThat(plan(TODAY, files(TODAY, 8, 10, false))).isEqualTo(Plan.REWRITE);
+        assertThat(plan(TODAY, files(TODAY, 1, 10, false))).isEqualTo(Plan.NONE);
+        assertThat(plan(TODAY, files(TODAY.minusDays(1), 1, 10, false))).as("yesterday").isEqualTo(Plan.REWRITE);
     }
 
     @Test
-    void sortedFilesDoNotCountTowardsMinFiles() {
-        // a busy day: twelve sorted outputs of the last compaction, then the archiver's new files
-        List<Manifest.Entry> busy = files(TODAY, 12, true);
-        busy.addAll(files(TODAY, 1, false));
-        assertThat(due(busy)).as("one new file beside twelve sorted ones").isEmpty();
-        busy.addAll(files(TODAY, 7, false));
-        assertThat(due(busy)).containsExactly("date=2026-11-22");
+    void aCompactedDateIsRewrittenOnceItsNewRowsAreAnEighthOfItsSortedOnes() {
+        // a busy day: twelve sorted files of the last compaction, then the archiver's new ones
+        List<Manifest.Entry> busy = files(TODAY, 12, 1_000, true);
+        busy.addAll(files(TODAY, 7, 10, false));
+        assertThat(plan(TODAY, busy)).as("seven small new files").isEqualTo(Plan.NONE);
+        busy.addAll(files(TODAY, 1, 10, false));
+        assertThat(plan(TODAY, busy)).as("eight: merged among themselves").isEqualTo(Plan.MERGE_NEW);
+        busy.addAll(files(TODAY, 1, 1_419, false));
+        assertThat(plan(TODAY, busy)).as("1,499 new rows beside 12,000").isEqualTo(Plan.MERGE_NEW);
+        busy.addAll(files(TODAY, 1, 1, false));
+        assertThat(plan(TODAY, busy)).as("1,500 new rows beside 12,000").isEqualTo(Plan.REWRITE);
     }
 
     @Test
-    void lateFilesOfACompactedDateWaitForMinFilesOrForTheDateToBeTwoDaysOld() {
-        List<Manifest.Entry> yesterday = files(TODAY.minusDays(1), 3, true);
-        yesterday.addAll(files(TODAY.minusDays(1), 7, false));
-        assertThat(due(yesterday)).as("seven late files for yesterday").isEmpty();
-        yesterday.addAll(files(TODAY.minusDays(1), 1, false));
-        assertThat(due(yesterday)).containsExactly("date=2026-11-21");
-
-        List<Manifest.Entry> older = files(TODAY.minusDays(2), 3, true);
-        older.addAll(files(TODAY.minusDays(2), 1, false));
-        assertThat(due(older)).as("one late file two days on").containsExactly("date=2026-11-20");
+    void fullUnsortedFilesAreNotMergedAgain() {
+        List<Manifest.Entry> files = files(TODAY, 10, 10_000, true);
+        files.addAll(files(TODAY, 9, 100, false));
+        assertThat(plan(TODAY, files)).as("nine files of the most rows the archiver writes").isEqualTo(Plan.NONE);
+        files.addAll(files(TODAY, 7, 99, false));
+        assertThat(plan(TODAY, files)).isEqualTo(Plan.NONE);
+        files.addAll(files(TODAY, 1, 99, false));
+        assertThat(plan(TODAY, files)).isEqualTo(Plan.MERGE_NEW);
     }
 
     @Test
-    void sortedFilesWithoutKeyRunsAreDueWhateverElse() {
-        List<Manifest.Entry> old = new ArrayList<>();
-        old.add(new Manifest.Entry("date=2026-11-22/part-" + ++sequence + ".parquet", 10, 0, 1, true, false));
-        assertThat(due(old)).containsExactly("date=2026-11-22");
+    void lateFilesOfACompactedDateWaitUnsortedUntilTheDateIsTwoDaysOld() {
+        LocalDate yesterday = TODAY.minusDays(1);
+        List<Manifest.Entry> late = files(yesterday, 3, 1_000, true);
+        late.addAll(files(yesterday, 7, 10, false));
+        assertThat(plan(TODAY, late)).as("seven late files for yesterday").isEqualTo(Plan.NONE);
+        late.addAll(files(yesterday, 1, 10, false));
+        assertThat(plan(TODAY, late)).isEqualTo(Plan.MERGE_NEW);
+        assertThat(plan(TODAY.plusDays(1), late)).as("the day after").isEqualTo(Plan.REWRITE);
+        assertThat(compactor.due(manifest(late), TODAY)).containsExactly("date=2026-11-21");
     }
 
-    private List<String> due(List<Manifest.Entry> files) {
-        return compactor.due(Manifest.empty("clicks").commit(files, Map.of(), sequence + 1), TODAY);
+    @Test
+    void sortedFilesWithoutKeyRunsGetThemOrAreRewrittenWithTheNewFiles() {
+        List<Manifest.Entry> older = new ArrayList<>();
+        older.add(new Manifest.Entry("date=2026-11-22/part-" + ++sequence + ".parquet", 1_000, 0, 1, true, false));
+        assertThat(plan(TODAY, older)).isEqualTo(Plan.KEY_RUNS);
+        older.addAll(files(TODAY, 1, 10, false));
+        assertThat(plan(TODAY, older)).isEqualTo(Plan.REWRITE);
+        assertThat(plan(TODAY, files(TODAY, 20, 10, true))).as("sorted files with key runs only").isEqualTo(Plan.NONE);
+        assertThat(compactor.due(manifest(files(TODAY, 20, 10, true)), TODAY)).isEmpty();
     }
 
-    private List<Manifest.Entry> files(LocalDate date, int n, boolean sorted) {
+    private Plan plan(LocalDate today, List<Manifest.Entry> files) {
+        return compactor.plan(files, files.getFirst().partition(), today);
+    }
+
+    private Manifest manifest(List<Manifest.Entry> files) {
+        return Manifest.empty("clicks").commit(files, java.util.Map.of(), sequence + 1);
+    }
+
+    private List<Manifest.Entry> files(LocalDate date, int n, long rows, boolean sorted) {
         List<Manifest.Entry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Manifest.Entry(SourceArchive.partitionOf(date) + "/part-" + ++sequence + ".parquet", 10, 0, 1, sorted, sorted));
+            out.add(new Manifest.Entry(SourceArchive.partitionOf(date) + "/part-" + ++sequence + ".parquet", rows, 0, 1, sorted, sorted));
         }
         return out;
     }
