@@ -103,7 +103,7 @@ public final class ArchiverSettings {
         return this;
     }
 
-    /** A date partition with this many files is compacted, whatever its date; default 8. */
+    /** A date partition with this many small unsorted files is compacted, whatever its date (see {@link Compactor}); default 8. */
     public ArchiverSettings compactAfterFiles(int files) {
         if (files < 2) {
             throw new IllegalArgumentException("compactAfterFiles must be at least 2, not " + files);
