@@ -214,6 +214,11 @@ public final class ApiServer implements AutoCloseable {
         return port;
     }
 
+    /** How many event loops it runs: the builder's, else {@code api.event_loops}, else one per core. */
+    public int eventLoops() {
+        return settings.eventLoops();
+    }
+
     /** {@code http://host:port}. */
     public synchronized String url() {
         requireStarted();
@@ -388,7 +393,7 @@ public final class ApiServer implements AutoCloseable {
         }
 
         /**
-         * How many event loops (and HTTP servers sharing the port) to run; by default one per core.
+         * How many event loops (and HTTP servers sharing the port) to run; by default {@code api.event_loops}, else one per core.
          *
          * @throws IllegalArgumentException unless 1 to 1024
          */
@@ -433,7 +438,8 @@ public final class ApiServer implements AutoCloseable {
             if (store == null) {
                 throw new IllegalStateException("an ApiServer needs an online store to read from: call store(OnlineStore)");
             }
-            int loops = eventLoops == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : eventLoops;
+            int configured = eventLoops != 0 ? eventLoops : config.api().eventLoops();
+            int loops = configured != 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
             int threads = lookupThreads == 0 ? Math.max(16, 4 * loops) : lookupThreads;
             boolean local = readsOnEventLoop != null ? readsOnEventLoop : config.onlineStore() instanceof OnlineStoreConfig.RocksDb;
             HealthCheck check = health != null ? health : () -> HealthCheck.Report.of(java.util.Map.of());

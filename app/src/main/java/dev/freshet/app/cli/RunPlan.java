@@ -64,7 +64,9 @@ final class RunPlan {
         out.println("  " + config.api().host() + ":" + config.api().port() + ": /get-online-features, /push"
                 + (config.models().isEmpty() ? "" : ", /predict") + (config.bandits().isEmpty() ? "" : ", /decide, /reward")
                 + ", /health, /metrics, /registry"
-                + " (at most " + config.api().maxEntities() + " entities per lookup)");
+                + " (at most " + config.api().maxEntities() + " entities per lookup"
+                + (config.api().eventLoops() == 0 ? "" : "; " + config.api().eventLoops() + " event loop" + (config.api().eventLoops() == 1 ? "" : "s"))
+                + ")");
         out.println("Offline store");
         out.println("  Parquet event archive under " + absolute(config.offlineStore().path()) + ", from the canonical events topics"
                 + " (read_committed), committed every " + Durations.format(config.offlineStore().flushInterval()));

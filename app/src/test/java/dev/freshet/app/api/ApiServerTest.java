@@ -1,5 +1,6 @@
 package dev.freshet.app.api;
 
+import dev.freshet.core.config.ApiConfig;
 import dev.freshet.core.config.FreshetConfig;
 import dev.freshet.core.error.CorruptDataException;
 import dev.freshet.core.error.InvalidInputException;
@@ -76,6 +77,17 @@ class ApiServerTest {
         assertThat(server.port()).isPositive();
         assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
         assertThat(server.toString()).isEqualTo("ApiServer[" + server.url() + "]");
+    }
+
+    @Test
+    void runsTheEventLoopsTheBuilderOrTheConfigurationAsksForElseOnePerCore() {
+        FreshetConfig one = config(0).withApi(new ApiConfig("127.0.0.1", 0, 10, 4096, 1));
+        assertThat(ApiServer.builder().config(one).store(store).build().eventLoops()).isEqualTo(1);
+        assertThat(ApiServer.builder().config(one).store(store).eventLoops(3).build().eventLoops()).isEqualTo(3);
+        assertThat(ApiServer.builder().config(config(0)).store(store).build().eventLoops())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        ApiServer started = start(ApiServer.builder().config(one).store(store));
+        assertThat(started.port()).isPositive();
     }
 
     @Test

@@ -60,6 +60,14 @@ class RunPlanTest {
     }
 
     @Test
+    void showsTheEventLoopsWhenConfigured() {
+        assertThat(plan(Examples.SHOP.replace("api: {port: 8080}", "api: {port: 8080, event_loops: 1}")))
+                .contains("(at most 1000 entities per lookup; 1 event loop)");
+        assertThat(plan(Examples.SHOP.replace("api: {port: 8080}", "api: {port: 8080, event_loops: 4}")))
+                .contains("(at most 1000 entities per lookup; 4 event loops)");
+    }
+
+    @Test
     void showsTheModelsTheirLabelsAndTheTopicsTheyAdd() {
         String yaml = Examples.SHOP.replace("sources:\n", """
                 sources:

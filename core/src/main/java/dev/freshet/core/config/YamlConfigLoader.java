@@ -54,7 +54,7 @@ final class YamlConfigLoader {
     private static final List<String> ONLINE_TYPES = List.of("rocksdb", "redis");
     private static final List<String> OFFLINE_KEYS = List.of("path", "flush_interval", "flight");
     private static final List<String> FLIGHT_KEYS = List.of("host", "port", "spine_dirs");
-    private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes");
+    private static final List<String> API_KEYS = List.of("host", "port", "max_entities", "max_request_bytes", "event_loops");
 
     /** Kafka Streams application ids allow these characters, and the project prefixes them. */
     private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -202,7 +202,8 @@ final class YamlConfigLoader {
         return new ApiConfig(host == null ? ApiConfig.DEFAULT_HOST : host.trim(),
                 in.port(a, "port", ApiConfig.DEFAULT_PORT),
                 in.positiveInt(a, "max_entities", ApiConfig.DEFAULT_MAX_ENTITIES, 1_000_000),
-                in.positiveInt(a, "max_request_bytes", ApiConfig.DEFAULT_MAX_REQUEST_BYTES, 1 << 30));
+                in.positiveInt(a, "max_request_bytes", ApiConfig.DEFAULT_MAX_REQUEST_BYTES, 1 << 30),
+                in.positiveInt(a, "event_loops", 0, ApiConfig.MAX_EVENT_LOOPS));
     }
 
     private static OfflineStoreConfig offlineStore(NodeReader in, Entries o) {
