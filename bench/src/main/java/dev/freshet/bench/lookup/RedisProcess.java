@@ -29,12 +29,16 @@ final class RedisProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    /** Kills the server when the JVM exits without closing it (a run stopped with Ctrl-C or kill), so that none is left running. */
+    private final Thread killAtExit;
     private boolean closed;
 
     private RedisProcess(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.killAtExit = new Thread(process::destroyForcibly, "redis-server-" + port + "-at-exit");
+        Runtime.getRuntime().addShutdownHook(killAtExit);
     }
 
     /**
@@ -104,6 +108,11 @@ final class RedisProcess implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(killAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook kills the server anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -41,12 +41,16 @@ public final class RedisServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    /** Kills the server when the JVM exits without closing it (a test run stopped midway), so that none is left running. */
+    private final Thread killAtExit;
     private boolean closed;
 
     private RedisServer(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.killAtExit = new Thread(process::destroyForcibly, "redis-server-" + port + "-at-exit");
+        Runtime.getRuntime().addShutdownHook(killAtExit);
     }
 
     /**
@@ -170,6 +174,11 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(killAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook kills the server anyway
+        }
         try {
             if (process.isAlive()) {
                 try {
