@@ -11,7 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Predicate;
 
 import static dev.freshet.online.TileFixtures.MINUTE;
 import static dev.freshet.online.TileFixtures.T0;
@@ -81,7 +87,7 @@ class TileCacheTest {
         byte[] written = a.encode(tile("u", start, 1));
         TileCache.Entry stale = new TileCache.Entry(null, new Tile[0], Long.MIN_VALUE);
         assertThat(race(5_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp,
-                key -> cache.applied(java.util.Map.of(key, List.of(new TileCache.Change(start, written)))),
+                key -> cache.applied(Map.of(key, List.of(new TileCache.Change(start, written)))),
                 key -> {
                     TileCache.Entry e = cache.get(key);
                     return e == null || e.tiles.length == 1;
@@ -94,10 +100,10 @@ class TileCacheTest {
      * Runs {@code trials} races on new keys: one thread takes a stamp, then (released with the other) offers; the
      * other writes; afterwards {@code fresh} says whether the cache is right. Returns how many trials left it wrong.
      */
-    static int race(int trials, java.util.function.ObjLongConsumer<TileCache.Key> offer, java.util.function.LongSupplier stamp,
-                    java.util.function.Consumer<TileCache.Key> write, java.util.function.Predicate<TileCache.Key> fresh)
+    static int race(int trials, ObjLongConsumer<TileCache.Key> offer, LongSupplier stamp,
+                    Consumer<TileCache.Key> write, Predicate<TileCache.Key> fresh)
             throws InterruptedException {
-        java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger phase = new AtomicInteger();
         TileCache.Key[] keys = new TileCache.Key[trials];
         for (int i = 0; i < trials; i++) {
             keys[i] = new TileCache.Key("activity", EntityKey.of("race-" + i));

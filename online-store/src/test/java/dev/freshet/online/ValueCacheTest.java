@@ -1,5 +1,6 @@
 package dev.freshet.online;
 
+import dev.freshet.core.aggregate.FeatureValue;
 import dev.freshet.core.aggregate.Tile;
 import dev.freshet.core.aggregate.TileKey;
 import dev.freshet.core.config.OnlineStoreConfig;
@@ -125,7 +126,7 @@ class ValueCacheTest {
     void anOfferRacingAnInvalidationOrAClearNeverLeavesAStaleEntry() throws Exception {
         ValueCache cache = new ValueCache(10_000_000);
         ValueCache.Position position = ValueCache.Position.of(T0 + 1, T0);
-        ValueCache.Entry stale = new ValueCache.Entry(position, false, Long.MIN_VALUE, new dev.freshet.core.aggregate.FeatureValue[0]);
+        ValueCache.Entry stale = new ValueCache.Entry(position, false, Long.MIN_VALUE, new FeatureValue[0]);
         assertThat(TileCacheTest.race(5_000, (key, stamp) -> cache.offer(key, stale, stamp), cache::stamp,
                 key -> cache.invalidate(List.of(key)), key -> cache.get(key, position) == null))
                 .as("trials that left values computed before an invalidation").isZero();
