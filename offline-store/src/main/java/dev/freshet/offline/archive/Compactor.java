@@ -27,14 +27,14 @@ import java.util.PriorityQueue;
  *       the archiver's clock: the day is over, few events will still arrive for it);</li>
  *   <li>then once its unsorted rows are at least an eighth of its sorted ones, so that each rewrite
  *       adds at least an eighth: a busy day is rewritten a few dozen times in all rather than at every
- *       batch of files, and the rows rewritten over a day stay within about nine times the day's;</li>
- *   <li>and, for any unsorted file, once its date is before yesterday.</li>
+ *       batch of files, and the rows rewritten over a day stay within about nine times the day's.</li>
  * </ul>
  * Otherwise, once it has {@code minFiles} small unsorted files (fewer rows than the archiver writes
  * to a file at most), only those are merged, into files of up to that many rows, in order though listed
  * unsorted ({@link Plan#MERGE_NEW}), so that a join opens few files (it sorts unsorted files as it reads
- * them). The late events that trickle into yesterday after midnight thus wait in unsorted files
- * instead of rewriting yesterday at every flush.
+ * them). The late events that trickle into past dates (as far back as the longest window plus
+ * {@code streams.grace}) thus wait in unsorted files instead of rewriting a whole date at every flush,
+ * however old the date: a compacted date is treated the same on any day.
  *
  * <p><b>Key runs of older archives.</b> A partition with sorted files that lack their {@link KeyRuns}
  * (compacted before they were introduced) is due too. When all its files are sorted they are not
@@ -123,7 +123,7 @@ final class Compactor {
         if (!compacted) {
             return unsorted >= minFiles || isPast(partition, today) ? Plan.REWRITE : Plan.NONE;
         }
-        if (withoutKeyRuns || beforeYesterday(partition, today) || newRows * REWRITE_AT_NEW_ROWS >= sortedRows) {
+        if (withoutKeyRuns || newRows * REWRITE_AT_NEW_ROWS >= sortedRows) {
             return Plan.REWRITE;
         }
         return small >= minFiles ? Plan.MERGE_NEW : Plan.NONE;
@@ -131,10 +131,6 @@ final class Compactor {
 
     private static boolean isPast(String partition, LocalDate today) {
         return partition.compareTo(SourceArchive.partitionOf(today)) < 0;
-    }
-
-    private static boolean beforeYesterday(String partition, LocalDate today) {
-        return partition.compareTo(SourceArchive.partitionOf(today.minusDays(1))) < 0;
     }
 
     private static Map<String, List<Manifest.Entry>> byPartition(Manifest manifest) {

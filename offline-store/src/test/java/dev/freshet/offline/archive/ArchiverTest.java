@@ -212,9 +212,10 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(small).allMatch(f -> Files.notExists(KeyRuns.sidecar(f.path())));
         assertThat(ArchiveTesting.duckDbCount(root, source)).isEqualTo(produced.size());
 
-        // late events for the first date: its sorted files are merged again, and their key runs go with them
+        // late events for the first date (about 500 rows), more than an eighth of it: its sorted files are merged
+        // again, and their key runs go with them
         try (KafkaProducer<byte[], byte[]> producer = ArchiveTesting.transactional(broker.bootstrapServers())) {
-            produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 30, 20, DAY0, DAY), true));
+            produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 100, 20, DAY0, DAY), true));
         }
         try (Archiver archiver = archiver(defs).clock(later).maxRowsPerCompactedFile(300).start()) {
             archived(archiver, root, source, produced.size());

@@ -51,15 +51,18 @@ class CompactorTest {
     }
 
     @Test
-    void lateFilesOfACompactedDateWaitUnsortedUntilTheDateIsTwoDaysOld() {
-        LocalDate yesterday = TODAY.minusDays(1);
-        List<Manifest.Entry> late = files(yesterday, 3, 1_000, true);
-        late.addAll(files(yesterday, 7, 10, false));
-        assertThat(plan(TODAY, late)).as("seven late files for yesterday").isEqualTo(Plan.NONE);
-        late.addAll(files(yesterday, 1, 10, false));
-        assertThat(plan(TODAY, late)).isEqualTo(Plan.MERGE_NEW);
-        assertThat(plan(TODAY.plusDays(1), late)).as("the day after").isEqualTo(Plan.REWRITE);
-        assertThat(compactor.due(manifest(late), TODAY)).containsExactly("date=2026-11-21");
+    void lateFilesOfACompactedPastDateAreMergedAmongThemselvesHoweverOldTheDate() {
+        for (LocalDate date : List.of(TODAY.minusDays(1), TODAY.minusDays(6))) {
+            List<Manifest.Entry> late = files(date, 3, 1_000, true);
+            late.addAll(files(date, 7, 10, false));
+            assertThat(plan(TODAY, late)).as("seven late files for %s", date).isEqualTo(Plan.NONE);
+            assertThat(plan(TODAY.plusDays(30), late)).as("a month later").isEqualTo(Plan.NONE);
+            late.addAll(files(date, 1, 10, false));
+            assertThat(plan(TODAY, late)).isEqualTo(Plan.MERGE_NEW);
+            assertThat(compactor.due(manifest(late), TODAY)).containsExactly(SourceArchive.partitionOf(date));
+            late.addAll(files(date, 1, 295, false));
+            assertThat(plan(TODAY, late)).as("375 late rows beside 3,000").isEqualTo(Plan.REWRITE);
+        }
     }
 
     @Test
