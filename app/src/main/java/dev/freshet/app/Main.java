@@ -19,6 +19,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
+
 /**
  * The {@code freshet} command. {@link #main} is the entry point of {@code freshet.jar}; tests run
  * {@code new CommandLine(new Main()).setOut(..).setErr(..).execute(args)}, which behaves the same:
@@ -60,6 +62,8 @@ public final class Main implements Runnable {
     /** {@code freshet} without a subcommand: a usage error, so scripts notice (exit 2, usage on stderr). */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, produce, lookup, training-set, archive, validate, version or help");
+        List<String> commands = List.copyOf(spec.subcommands().keySet());
+        throw new ParameterException(spec.commandLine(), "Missing command: " + String.join(", ", commands.subList(0, commands.size() - 1))
+                + " or " + commands.getLast());
     }
 }

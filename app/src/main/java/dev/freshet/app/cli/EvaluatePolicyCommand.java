@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "evaluate-policy",
         description = {"Estimate from a log of decisions with their rewards the mean reward another policy would have earned: "
-                + "IPS, SNIPS, the direct method (a cross-fitted FTRL reward model) and doubly robust, each with a 95 % interval "
+                + "IPS, SNIPS, the direct method (a cross-fitted FTRL reward model) and doubly robust, each with a 95 %% interval "
                 + "(normal approximation and bootstrap), and the effective sample size. The direct method's intervals refit the "
                 + "reward model on --refits bootstrap resamples, so they include its estimation error.",
                 "The log: the bandit's archive directory (offline_store.path/events/outcomes.<bandit>, written by freshet run), "

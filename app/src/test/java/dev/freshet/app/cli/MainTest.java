@@ -1,6 +1,14 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.app.Main;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +33,12 @@ class MainTest {
     }
 
     @Test
-    void noCommandIsAUsageError() {
+    void noCommandIsAUsageErrorThatListsEveryCommand() {
         Cli result = Cli.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Missing command").contains("Usage: freshet");
+        assertThat(result.err()).contains("Missing command: run, produce, lookup, training-set, evaluate-learner, evaluate-policy, "
+                + "archive, validate, version or help").contains("Usage: freshet");
     }
 
     @Test
@@ -40,14 +49,27 @@ class MainTest {
         assertThat(result.out()).contains("run", "produce", "validate", "version", "69", "70", "75").doesNotContain("\u001B[");
     }
 
+    /** Picocli formats descriptions with {@code String.format}: a stray {@code %} makes it warn on stderr and print the text raw. */
     @Test
-    void everySubcommandHasHelp() {
-        for (String command : new String[] {"run", "produce", "validate"}) {
-            Cli result = Cli.run(command, "--help");
+    void everyCommandHasHelpThatPicocliFormatsWithoutWarning() {
+        List<String> commands = new ArrayList<>(new CommandLine(new Main()).getSubcommands().keySet());
+        assertThat(commands).contains("run", "evaluate-policy");
+        commands.removeAll(List.of("help", "version"));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream traced = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(traced, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Cli.run("--help").out()).startsWith("Usage: freshet");
+            for (String command : commands) {
+                Cli result = Cli.run(command, "--help");
 
-            assertThat(result.exitCode()).as(command).isZero();
-            assertThat(result.out()).as(command).startsWith("Usage: freshet " + command);
+                assertThat(result.exitCode()).as(command).isZero();
+                assertThat(result.out()).as(command).startsWith("Usage: freshet " + command).doesNotContain("%n");
+            }
+        } finally {
+            System.setErr(stderr);
         }
+        assertThat(traced.toString(StandardCharsets.UTF_8)).as("picocli's warnings").doesNotContain("picocli WARN");
     }
 
     @Test
