@@ -69,6 +69,10 @@ public final class Pipeline implements AutoCloseable {
         p.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
         p.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2);
+        // there are no global stores: set only so that Kafka Streams does not warn at every start, and for each stream
+        // thread (its consumer's partition assignor reads it from the consumer's settings); the default from Kafka 5.0
+        p.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(org.apache.kafka.streams.StreamsConfig.mainConsumerPrefix(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         p.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
         p.put(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.threads());
         p.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
