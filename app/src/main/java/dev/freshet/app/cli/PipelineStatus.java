@@ -1,10 +1,13 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.bandits.stream.BanditService;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.FeatureView;
 import dev.freshet.core.definition.Source;
 import dev.freshet.features.FeatureCounters;
 import dev.freshet.features.Pipeline;
+import dev.freshet.learners.stream.JoinCounters;
+import dev.freshet.learners.stream.Training;
 import dev.freshet.offline.archive.Archiver;
 import dev.freshet.online.sink.TileSink;
 import dev.freshet.ingest.stream.IngestCounters;
@@ -15,19 +18,57 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What the streaming pipeline has processed since it started, per source and per feature view: the
- * status line of {@code freshet run}. The counts are the pipeline's processing counters, which count
- * a record again when its transaction is retried; the topics are the exact record.
+ * What the streaming pipeline has processed since it started, per source and per feature view, and
+ * with models or bandits what their joins took in and their learners learnt: the status line of
+ * {@code freshet run}. The counts are the processing counters, which count a record again when its
+ * transaction is retried; the topics are the exact record.
  */
-record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store, ArchiveCounts archive) {
+record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store, ArchiveCounts archive,
+                      List<JoinCounts> joins, List<LearnerCounts> learners) {
 
     PipelineStatus {
         sources = List.copyOf(sources);
         views = List.copyOf(views);
+        joins = List.copyOf(joins);
+        learners = List.copyOf(learners);
+    }
+
+    PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreCounts store, ArchiveCounts archive) {
+        this(sources, views, store, archive, List.of(), List.of());
     }
 
     PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views) {
         this(sources, views, null, null);
+    }
+
+    /**
+     * A join of what was served with its outcomes (the label join, the reward join): served records taken in, and
+     * joined records written with an outcome that came within the window or with the default one.
+     */
+    record JoinCounts(String join, String served, String joined, long taken, long observed, long defaulted) {
+    }
+
+    /** A model's or a bandit's learner: records learnt since start, and the version serving now. */
+    record LearnerCounts(String name, String records, long learnt, String serving) {
+    }
+
+    /** With the label join and each model's learner, and the reward join and each bandit's; either may be null (none configured). */
+    PipelineStatus learning(Training training, BanditService bandits) {
+        List<JoinCounts> j = new ArrayList<>();
+        List<LearnerCounts> l = new ArrayList<>();
+        if (training != null) {
+            JoinCounters c = training.stream().counters();
+            j.add(new JoinCounts("label join", "prediction", "labelled", c.subjects(), c.observed(), c.defaulted()));
+            training.workers().forEach((name, w) -> l.add(new LearnerCounts(name, "example", w.examplesLearnt(),
+                    training.serving().get(name).version())));
+        }
+        if (bandits != null) {
+            JoinCounters c = bandits.stream().counters();
+            j.add(new JoinCounts("reward join", "decision", "rewarded", c.subjects(), c.observed(), c.defaulted()));
+            bandits.workers().forEach((name, w) -> l.add(new LearnerCounts(name, "outcome", w.outcomesLearnt(),
+                    bandits.serving().get(name).version())));
+        }
+        return new PipelineStatus(sources, views, store, archive, j, l);
     }
 
     /** The archiver of the offline store: events committed to the archive since start, and how many it is behind. */
@@ -107,6 +148,13 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         }
         if (archive != null) {
             parts.add("archive: " + Counts.plural(archive.archived(), "event") + ", lag " + Counts.grouped(archive.lag()));
+        }
+        for (JoinCounts j : joins) {
+            parts.add(j.join() + ": " + Counts.plural(j.taken(), j.served()) + ", " + Counts.grouped(j.observed()) + " " + j.joined() + ", "
+                    + Counts.grouped(j.defaulted()) + " defaulted");
+        }
+        for (LearnerCounts l : learners) {
+            parts.add(l.name() + ": " + Counts.plural(l.learnt(), l.records()) + " learnt, serving " + l.serving());
         }
         return String.join(" | ", parts);
     }

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -128,8 +130,23 @@ public final class RunCommand implements Callable<Integer> {
         String url = stack.api().url();
         out.println();
         out.println("Freshet is running. Kafka: " + bootstrap + "   API: " + url);
-        out.println("Events of " + names(definitions.sources().stream().map(Source::name)) + " become features of "
-                + names(definitions.featureViews().stream().map(FeatureView::name)) + " as they arrive.");
+        for (Source source : definitions.sources()) {
+            List<String> uses = new ArrayList<>();
+            List<FeatureView> views = definitions.viewsOf(source);
+            if (!views.isEmpty()) {
+                uses.add("become features of " + names(views.stream().map(FeatureView::name)));
+            }
+            List<String> models = loaded.models().stream().filter(m -> m.label().source().equals(source.name())).map(m -> m.name()).toList();
+            if (!models.isEmpty()) {
+                uses.add("label the predictions of " + names(models.stream()));
+            }
+            List<String> bandits = loaded.bandits().stream().filter(b -> b.reward().source().equals(source.name())).map(b -> b.name()).toList();
+            if (!bandits.isEmpty()) {
+                uses.add("reward the decisions of " + names(bandits.stream()));
+            }
+            out.println("Events of " + source.name() + " " + (uses.isEmpty() ? "are validated and archived" : String.join(", and ", uses))
+                    + " as they arrive.");
+        }
         String configArg = config.usesBundledExample() || config.displayName().equals(ConfigFileOption.DEFAULT_FILE)
                 ? "" : "--config " + config.displayName() + " ";
         definitions.sources().stream().findFirst().ifPresent(source ->
@@ -178,7 +195,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (System.nanoTime() - nextStatus >= 0) {
                 nextStatus = System.nanoTime() + statusInterval.toNanos();
-                PipelineStatus now = PipelineStatus.of(pipeline, stack.sink(), stack.archiver(), definitions);
+                PipelineStatus now = PipelineStatus.of(pipeline, stack.sink(), stack.archiver(), definitions)
+                        .learning(stack.training(), stack.bandits());
                 if (!now.equals(shown)) {
                     out.println(LocalTime.now().format(TIME) + "  " + now.line());
                     out.flush();

@@ -65,6 +65,7 @@ final class RunStack implements AutoCloseable {
     private final TileSink sink;
     private final Archiver archiver;
     private final Training training;
+    private final BanditService bandits;
     private final ApiServer api;
     private final TrainingSetFlightServer flight;
     private final DemoWorkload demo;
@@ -72,12 +73,13 @@ final class RunStack implements AutoCloseable {
     private boolean closed;
 
     private RunStack(Deque<AutoCloseable> started, Pipeline pipeline, TileSink sink, Archiver archiver, Training training,
-                     ApiServer api, TrainingSetFlightServer flight, DemoWorkload demo, String bootstrapServers) {
+                     BanditService bandits, ApiServer api, TrainingSetFlightServer flight, DemoWorkload demo, String bootstrapServers) {
         this.started = started;
         this.pipeline = pipeline;
         this.sink = sink;
         this.archiver = archiver;
         this.training = training;
+        this.bandits = bandits;
         this.api = api;
         this.flight = flight;
         this.demo = demo;
@@ -126,7 +128,7 @@ final class RunStack implements AutoCloseable {
             Pipeline pipeline = Pipeline.start(config, bootstrap, options.pipelineSettings());
             started.push(pipeline);
             if (!awaitRunning(pipeline, stop, out)) {
-                return new RunStack(started, pipeline, null, null, null, null, null, null, bootstrap);
+                return new RunStack(started, pipeline, null, null, null, null, null, null, null, bootstrap);
             }
             out.println("Streaming pipeline " + Pipeline.applicationId(config) + " started (state in "
                     + config.streams().stateDir() + ")");
@@ -220,7 +222,7 @@ final class RunStack implements AutoCloseable {
                         + " for " + DemoWorkload.ENTITIES + " users (u1 is the busiest)");
                 out.flush();
             }
-            return new RunStack(started, pipeline, sink, archiver, training, api, flight, demo, bootstrap);
+            return new RunStack(started, pipeline, sink, archiver, training, bandits, api, flight, demo, bootstrap);
         } catch (RuntimeException | Error | InterruptedException e) {
             RuntimeException closing = closeAll(started);
             if (closing != null) {
@@ -299,6 +301,11 @@ final class RunStack implements AutoCloseable {
     /** The learners (label join, workers, serving models); null without models or when a stop came first. */
     Training training() {
         return training;
+    }
+
+    /** The bandits (reward join, policy workers, serving policies); null without bandits or when a stop came first. */
+    BanditService bandits() {
+        return bandits;
     }
 
     /** The Arrow Flight server; null when a stop was requested before it started. */

@@ -127,6 +127,9 @@ class BanditIntegrationTest {
             MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"rewarded\"}", v -> v > 0);
             MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_total{outcome=\"default_reward\"}", v -> v > 0);
             MetricsProbe.awaitMetric(url, "freshet_bandit_outcomes_learnt_total{bandit=\"homepage\"}", v -> v > 0);
+            // the status line follows the reward join and the policy's learner
+            run.awaitOut(out -> out.lines().anyMatch(line -> line.matches(".* \\| reward join: [\\d,]+ decisions, [\\d,]*[1-9][\\d,]* rewarded, "
+                    + "[\\d,]*[1-9][\\d,]* defaulted \\| homepage: [\\d,]*[1-9][\\d,]* outcomes? learnt, serving homepage-v[1-9]\\d*")), Duration.ofSeconds(10));
 
             Decision own = decide(url, "{\"bandit\": \"homepage\", \"actions\": [\"new_x\", \"banner_b\"]}");
             assertThat(own.distribution()).containsOnlyKeys("new_x", "banner_b");

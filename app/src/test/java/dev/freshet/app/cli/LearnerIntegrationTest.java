@@ -127,6 +127,9 @@ class LearnerIntegrationTest {
             MetricsProbe.awaitMetric(url, "freshet_training_examples_total{outcome=\"default_label\"}", v -> v > 0);
             MetricsProbe.awaitMetric(url, "freshet_model_examples_learnt_total{model=\"ctr\"}", v -> v > 0);
             assertThat(MetricsProbe.metric(url, "freshet_model_auc{model=\"ctr\"}")).isGreaterThan(0.9);
+            // the status line follows the label join and the learner
+            run.awaitOut(out -> out.lines().anyMatch(line -> line.matches(".* \\| label join: [\\d,]+ predictions, [\\d,]*[1-9][\\d,]* labelled, "
+                    + "[\\d,]*[1-9][\\d,]* defaulted \\| ctr: [\\d,]*[1-9][\\d,]* examples? learnt, serving ctr-v[1-9]\\d*")), Duration.ofSeconds(10));
 
             assertBadRequest(url, "{\"model\": \"ctrr\", \"entities\": {\"user_id\": \"u1\"}, \"context\": {\"item_id\": \"x\"}}",
                     "unknown_model", "unknown model \\\"ctrr\\\" (models: ctr; did you mean ctr?)");

@@ -32,6 +32,20 @@ class PipelineStatusTest {
     }
 
     @Test
+    void joinsAndLearnersComeLast() {
+        PipelineStatus status = new PipelineStatus(List.of(new PipelineStatus.SourceCounts("clicks", 5, Map.of())),
+                List.of(new PipelineStatus.ViewCounts("user_activity", 5, 0, 4)), null, null,
+                List.of(new PipelineStatus.JoinCounts("label join", "prediction", "labelled", 1_200, 800, 1),
+                        new PipelineStatus.JoinCounts("reward join", "decision", "rewarded", 1, 0, 0)),
+                List.of(new PipelineStatus.LearnerCounts("ctr", "example", 801, "ctr-v3"),
+                        new PipelineStatus.LearnerCounts("homepage", "outcome", 1, "homepage-v0")));
+
+        assertThat(status.line()).isEqualTo("clicks: 5 events, 0 dead letters | user_activity: 5 applied, 0 late, 4 tiles published"
+                + " | label join: 1,200 predictions, 800 labelled, 1 defaulted | reward join: 1 decision, 0 rewarded, 0 defaulted"
+                + " | ctr: 801 examples learnt, serving ctr-v3 | homepage: 1 outcome learnt, serving homepage-v0");
+    }
+
+    @Test
     void nothingProcessedIsAllZeroAndEqualToAnotherNothing() {
         var definitions = FreshetConfig.parse(Examples.SHOP, "freshet.yaml").definitions();
 
