@@ -45,7 +45,7 @@ public final class Learners {
     public static String describe(LearnerOptions options) {
         return switch (options) {
             case LearnerOptions.Ftrl f -> "alpha=" + f.alpha() + " beta=" + f.beta() + " l1=" + f.l1() + " l2=" + f.l2()
-                    + " hash_bits=" + f.hashBits();
+                    + " hash_bits=" + f.hashBits() + (f.numbers() == LearnerOptions.Ftrl.Numbers.RAW ? "" : " numbers=" + f.numbers().yamlName());
             case LearnerOptions.Vw vw -> vw.arguments();
         };
     }

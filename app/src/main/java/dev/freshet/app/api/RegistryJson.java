@@ -131,7 +131,7 @@ final class RegistryJson {
         switch (m.options()) {
             case LearnerOptions.Ftrl f -> out.raw('{').name("alpha").number(f.alpha()).raw(',').name("beta").number(f.beta())
                     .raw(',').name("l1").number(f.l1()).raw(',').name("l2").number(f.l2())
-                    .raw(',').name("hash_bits").number(f.hashBits()).raw('}');
+                    .raw(',').name("hash_bits").number(f.hashBits()).raw(',').name("numbers").string(f.numbers().yamlName()).raw('}');
             case LearnerOptions.Vw vw -> out.string(vw.arguments());
         }
         out.raw(',').name("publish_interval").string(Durations.format(m.publishInterval())).raw('}');

@@ -70,7 +70,7 @@ public final class EvaluateLearnerCommand implements Callable<Integer> {
     private String learner;
 
     @Option(names = "--options", paramLabel = "OPTIONS",
-            description = "Other learner options: for ftrl \"alpha=0.1 beta=1 l1=0 l2=1 hash_bits=20\" (unnamed ones keep "
+            description = "Other learner options: for ftrl \"alpha=0.1 beta=1 l1=0 l2=1 hash_bits=20 numbers=log\" (unnamed ones keep "
                     + "their defaults), for vw VW's own option string.")
     private String options;
 
@@ -221,6 +221,7 @@ public final class EvaluateLearnerCommand implements Callable<Integer> {
             double l1 = base.l1();
             double l2 = base.l2();
             int bits = base.hashBits();
+            LearnerOptions.Ftrl.Numbers numbers = base.numbers();
             for (String token : text.trim().split("[\\s,]+")) {
                 if (token.isEmpty()) {
                     continue;
@@ -235,18 +236,28 @@ public final class EvaluateLearnerCommand implements Callable<Integer> {
                         case "l1" -> l1 = Double.parseDouble(value);
                         case "l2" -> l2 = Double.parseDouble(value);
                         case "hash_bits" -> bits = Integer.parseInt(value);
+                        case "numbers" -> numbers = numbers(value);
                         default -> throw new InvalidInputException("--options: '" + key + "' is not an ftrl option (options: alpha, beta, "
-                                + "l1, l2, hash_bits" + Typos.hint(key, List.of("alpha", "beta", "l1", "l2", "hash_bits")) + ")");
+                                + "l1, l2, hash_bits, numbers" + Typos.hint(key, List.of("alpha", "beta", "l1", "l2", "hash_bits", "numbers")) + ")");
                     }
                 } catch (NumberFormatException e) {
                     throw new InvalidInputException("--options: " + key + "=" + value + " is not a number");
                 }
             }
             try {
-                return new LearnerOptions.Ftrl(alpha, beta, l1, l2, bits);
+                return new LearnerOptions.Ftrl(alpha, beta, l1, l2, bits, numbers);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("--options: " + e.getMessage());
             }
+        }
+
+        private static LearnerOptions.Ftrl.Numbers numbers(String value) {
+            for (LearnerOptions.Ftrl.Numbers n : LearnerOptions.Ftrl.Numbers.values()) {
+                if (n.yamlName().equals(value)) {
+                    return n;
+                }
+            }
+            throw new InvalidInputException("--options: numbers=" + value + " is not raw or log");
         }
     }
 }

@@ -149,7 +149,7 @@ class LearnerIntegrationTest {
                     + "\"features\":[\"user_activity:clicks_5m\",\"user_activity:last_item\"],\"context\":[\"item_id\"],"
                     + "\"interactions\":[[\"last_item\",\"item_id\"]],\"label\":{\"source\":\"purchases\",\"join_key\":\"prediction_id\","
                     + "\"field\":\"purchased\",\"window\":\"2s\",\"default\":0.0},\"options\":{\"alpha\":0.5,\"beta\":1.0,\"l1\":0.0,"
-                    + "\"l2\":0.0,\"hash_bits\":16},\"publish_interval\":\"300ms\"}]");
+                    + "\"l2\":0.0,\"hash_bits\":16,\"numbers\":\"raw\"},\"publish_interval\":\"300ms\"}]");
             assertThat(run.stop().exitCode()).isZero();
         }
     }

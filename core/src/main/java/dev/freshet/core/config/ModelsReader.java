@@ -35,7 +35,9 @@ final class ModelsReader {
     private static final List<String> MODEL_KEYS = List.of(
             "name", "learner", "features", "context", "interactions", "label", "options", "publish_interval");
     private static final List<String> LABEL_KEYS = List.of("source", "join_key", "field", "window", "default");
-    private static final List<String> FTRL_KEYS = List.of("alpha", "beta", "l1", "l2", "hash_bits");
+    private static final List<String> FTRL_KEYS = List.of("alpha", "beta", "l1", "l2", "hash_bits", "numbers");
+    private static final List<String> NUMBERS = java.util.Arrays.stream(LearnerOptions.Ftrl.Numbers.values())
+            .map(LearnerOptions.Ftrl.Numbers::yamlName).toList();
     private static final List<String> STORE_KEYS = List.of("path", "keep_versions");
     private static final List<String> LEARNERS = Arrays.stream(LearnerKind.values()).map(LearnerKind::yamlName).toList();
 
@@ -168,7 +170,14 @@ final class ModelsReader {
                 ftrl(o, "beta", LearnerOptions.Ftrl.DEFAULT_BETA, true, "the learning rate's smoothing"),
                 ftrl(o, "l1", LearnerOptions.Ftrl.DEFAULT_L1, true, "L1 regularisation; 0 turns it off"),
                 ftrl(o, "l2", LearnerOptions.Ftrl.DEFAULT_L2, true, "L2 regularisation; 0 turns it off"),
-                in.positiveInt(o, "hash_bits", LearnerOptions.Ftrl.DEFAULT_HASH_BITS, LearnerOptions.Ftrl.MAX_HASH_BITS));
+                in.positiveInt(o, "hash_bits", LearnerOptions.Ftrl.DEFAULT_HASH_BITS, LearnerOptions.Ftrl.MAX_HASH_BITS),
+                numbers(o));
+    }
+
+    /** {@code options.numbers}: raw (the default, also when invalid: reported) or log. */
+    private LearnerOptions.Ftrl.Numbers numbers(Entries o) {
+        String name = in.choice(o, "numbers", NUMBERS, "a way to take numeric inputs", "ways");
+        return name == null ? LearnerOptions.Ftrl.Numbers.RAW : LearnerOptions.Ftrl.Numbers.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** One FTRL hyper-parameter; its default when absent, or when invalid (reported). */

@@ -16,8 +16,9 @@ public sealed interface LearnerOptions {
      * @param l1       L1 regularisation (non-negative; larger makes sparser models)
      * @param l2       L2 regularisation (non-negative)
      * @param hashBits log2 of the number of weights features are hashed into (1..30)
+     * @param numbers  how a numeric input becomes its coordinate's value: as it is, or log-scaled
      */
-    record Ftrl(double alpha, double beta, double l1, double l2, int hashBits) implements LearnerOptions {
+    record Ftrl(double alpha, double beta, double l1, double l2, int hashBits, Numbers numbers) implements LearnerOptions {
 
         public static final double DEFAULT_ALPHA = 0.05;
         public static final double DEFAULT_BETA = 1.0;
@@ -36,10 +37,41 @@ public sealed interface LearnerOptions {
             if (hashBits < 1 || hashBits > MAX_HASH_BITS) {
                 throw new IllegalArgumentException("ftrl hash_bits must be in 1.." + MAX_HASH_BITS + ", not " + hashBits);
             }
+            Objects.requireNonNull(numbers, "numbers");
+        }
+
+        /** Numeric inputs as they are. */
+        public Ftrl(double alpha, double beta, double l1, double l2, int hashBits) {
+            this(alpha, beta, l1, l2, hashBits, Numbers.RAW);
         }
 
         public static Ftrl defaults() {
             return new Ftrl(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_L1, DEFAULT_L2, DEFAULT_HASH_BITS);
+        }
+
+        /** The same options with numeric inputs taken as {@code numbers} says. */
+        public Ftrl withNumbers(Numbers value) {
+            return new Ftrl(alpha, beta, l1, l2, hashBits, value);
+        }
+
+        /** How FTRL takes a numeric input ({@code options.numbers}). */
+        public enum Numbers {
+            /** As it is: the caller keeps inputs on a scale of about 1. */
+            RAW,
+            /**
+             * {@code sign(x) * ln(1 + |x|)}: counts and sums of any size stay within a few units (10,000 becomes 9.2), so
+             * that one large input cannot saturate the score; 0 stays 0 and order is kept.
+             */
+            LOG;
+
+            public String yamlName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            /** The value a numeric input gives its coordinate. */
+            public double apply(double x) {
+                return this == RAW ? x : Math.copySign(Math.log1p(Math.abs(x)), x);
+            }
         }
 
         @Override

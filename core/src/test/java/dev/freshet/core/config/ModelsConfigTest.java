@@ -326,7 +326,18 @@ class ModelsConfigTest {
         assertProblem(ctr(FTRL, "\"--alpha 0.05\""), "f.yaml:34: models[0].options: \"--alpha 0.05\" is a single value, but ftrl "
                 + "options are a mapping (e.g. options: {alpha: 0.05, l1: 1.0}; a string of options is for learner: vw)");
         assertProblem(ctr(FTRL, "{alpha: 0.05, hashbits: 22}"), "f.yaml:34: models[0].options.hashbits: unknown key "
-                + "(allowed: alpha, beta, l1, l2, hash_bits; did you mean hash_bits?)");
+                + "(allowed: alpha, beta, l1, l2, hash_bits, numbers; did you mean hash_bits?)");
+    }
+
+    @Test
+    void ftrlTakesNumbersRawUnlessToldToLogScaleThem() {
+        assertThat(((LearnerOptions.Ftrl) FreshetConfig.parse(ctr(FTRL, "{numbers: log}"), "f.yaml").models().get(0).options()).numbers())
+                .isEqualTo(LearnerOptions.Ftrl.Numbers.LOG);
+        assertThat(((LearnerOptions.Ftrl) FreshetConfig.parse(ctr(FTRL, "{numbers: raw}"), "f.yaml").models().get(0).options()).numbers())
+                .isEqualTo(LearnerOptions.Ftrl.Numbers.RAW);
+        assertThat(LearnerOptions.Ftrl.defaults().numbers()).isEqualTo(LearnerOptions.Ftrl.Numbers.RAW);
+        assertProblem(ctr(FTRL, "{numbers: logs}"), "f.yaml:34: models[0].options.numbers: \"logs\" is not a way to take numeric "
+                + "inputs (ways: raw, log; did you mean log?)");
     }
 
     @Test

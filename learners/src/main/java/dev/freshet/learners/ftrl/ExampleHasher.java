@@ -2,13 +2,14 @@ package dev.freshet.learners.ftrl;
 
 import com.dynatrace.hash4j.hashing.Hasher32;
 import com.dynatrace.hash4j.hashing.Hashing;
+import dev.freshet.core.definition.LearnerOptions;
 import dev.freshet.learners.Example;
 import dev.freshet.learners.ExampleLayout;
 
 /**
  * Turns an example into sparse coordinates (index, value) of a hashed weight vector of
  * {@code 2^hashBits} entries, into reused arrays: a numeric input is one coordinate named by its slot
- * (value = the number), a category one coordinate named by its slot and the category (value 1), a
+ * (value = the number, or its log-scaled form with {@code numbers: log}), a category one coordinate named by its slot and the category (value 1), a
  * missing input nothing; an interaction of two present inputs is one coordinate from both inputs' hashes
  * (value = the product); and the bias is always one coordinate (value 1).
  *
@@ -27,6 +28,7 @@ final class ExampleHasher {
     private static final String BIAS_NAME = "\u0000bias";
 
     private final int mask;
+    private final LearnerOptions.Ftrl.Numbers numbers;
     private final int biasIndex;
     private final int[] numericHash;
     private final Hasher32[] categoryHasher;
@@ -43,7 +45,12 @@ final class ExampleHasher {
     final double[] values;
 
     ExampleHasher(ExampleLayout layout, int hashBits) {
+        this(layout, hashBits, LearnerOptions.Ftrl.Numbers.RAW);
+    }
+
+    ExampleHasher(ExampleLayout layout, int hashBits, LearnerOptions.Ftrl.Numbers numbers) {
         this.mask = (int) ((1L << hashBits) - 1);
+        this.numbers = numbers;
         Hasher32 names = Hashing.murmur3_32(NAME_SEED);
         this.biasIndex = names.hashCharsToInt(BIAS_NAME) & mask;
         int slots = layout.size();
@@ -86,7 +93,7 @@ final class ExampleHasher {
                 x = 1.0;
             } else {
                 h = numericHash[s];
-                x = example.number(s);
+                x = numbers.apply(example.number(s));
             }
             slotPresent[s] = true;
             slotHash[s] = h;

@@ -38,7 +38,7 @@ public final class FtrlLearner implements OnlineLearner {
     private FtrlLearner(LearnerOptions.Ftrl options, ExampleLayout layout) {
         this.options = options;
         this.layout = layout;
-        this.hasher = new ExampleHasher(layout, options.hashBits());
+        this.hasher = new ExampleHasher(layout, options.hashBits(), options.numbers());
         this.weights = new FtrlWeights(options);
         this.usedWeights = new double[hasher.indices.length];
     }

@@ -98,6 +98,11 @@ class FtrlSnapshotTest {
                 .hasMessageContaining("trained with alpha=0.05 beta=1.0 l1=0.5 l2=1.0 hash_bits=16")
                 .hasMessageContaining("configured with alpha=0.1 ")
                 .hasMessageContaining("delete the checkpoint");
+        // numbers taken otherwise give the same weights other meanings
+        assertThatThrownBy(() -> Learners.restore(snapshot, OPTIONS.withNumbers(LearnerOptions.Ftrl.Numbers.LOG), LAYOUT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trained with alpha=0.05 beta=1.0 l1=0.5 l2=1.0 hash_bits=16 but")
+                .hasMessageContaining("configured with alpha=0.05 beta=1.0 l1=0.5 l2=1.0 hash_bits=16 numbers=log");
 
         ExampleLayout otherInputs = ExampleLayout.of(List.of(new FeatureRef("u", "age"), new FeatureRef("u", "city")),
                 List.of("device"), List.of(List.of("city", "device")));
