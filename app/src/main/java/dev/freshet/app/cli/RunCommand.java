@@ -60,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     private HelpOption help;
 
     @Option(names = "--demo", description = "Also run a synthetic workload (about " + DemoWorkload.EVENTS_PER_SECOND
-            + " events/s of " + DemoWorkload.ENTITIES + " users to every source's topic), so that features move within seconds.")
+            + " events/s of " + DemoWorkload.ENTITIES + " users to every source's topic; with models and bandits, as many predictions "
+            + "and decisions a second, some answered with a label or a reward), so that features move and models learn within seconds.")
     private boolean demo;
 
     // Hidden: for tests, which should not wait 10 s for a status line.

@@ -215,11 +215,9 @@ final class RunStack implements AutoCloseable {
 
             DemoWorkload demo = null;
             if (options.demo()) {
-                demo = DemoWorkload.start(bootstrap, config.definitions(), options.clock());
+                demo = DemoWorkload.start(bootstrap, config, api.url(), options.clock());
                 started.push(demo);
-                out.println("Demo workload: about " + DemoWorkload.EVENTS_PER_SECOND + " events/s to "
-                        + config.definitions().sources().stream().map(s -> s.topic()).collect(Collectors.joining(", "))
-                        + " for " + DemoWorkload.ENTITIES + " users (u1 is the busiest)");
+                out.println("Demo workload: " + DemoWorkload.describe(config));
                 out.flush();
             }
             return new RunStack(started, pipeline, sink, archiver, training, bandits, api, flight, demo, bootstrap);
