@@ -124,7 +124,7 @@ final class ApiMetrics {
                 long n = counts[s].sum();
                 if (n > 0) {
                     out.counter("freshet_http_requests_total", "HTTP requests answered, by endpoint and status code",
-                            labels("endpoint", e.path(), "status", statusLabel(s)), n);
+                            PrometheusWriter.labels("endpoint", e.path(), "status", statusLabel(s)), n);
                 }
             }
         }
@@ -152,12 +152,5 @@ final class ApiMetrics {
         invalidRows.forEach((source, n) -> out.counter("freshet_push_invalid_rows_total",
                 "Rows /push rejected because they do not match the source's schema (their requests wrote nothing)",
                 Map.of("source", source), n.sum()));
-    }
-
-    private static Map<String, String> labels(String k1, String v1, String k2, String v2) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 }

@@ -93,6 +93,14 @@ public final class PrometheusWriter {
         return sample("histogram", name, help, name + "_count", labels, null, cumulative[bounds.length]);
     }
 
+    /** Two labels in this order (a two-entry {@code Map.of} iterates in an order that changes from one JVM to the next). */
+    public static Map<String, String> labels(String name1, String value1, String name2, String value2) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(name1, value1);
+        labels.put(name2, value2);
+        return labels;
+    }
+
     private PrometheusWriter sample(String type, String family, String help, String sampleName, Map<String, String> labels,
                                     String le, double value) {
         Objects.requireNonNull(help, "help");

@@ -203,9 +203,9 @@ final class RunMonitoring {
                     Map.of("source", source.name()), ingest.valid(source.name()));
             Map<String, Long> reasons = ingest.deadLetteredByReason(source.name());
             out.counter("freshet_ingest_dead_letters_total", "Raw records of a source sent to freshet.dlq, by reason.",
-                    Map.of("source", source.name(), "reason", "all"), ingest.deadLettered(source.name()));
+                    PrometheusWriter.labels("source", source.name(), "reason", "all"), ingest.deadLettered(source.name()));
             reasons.forEach((reason, count) -> out.counter("freshet_ingest_dead_letters_total",
-                    "Raw records of a source sent to freshet.dlq, by reason.", Map.of("source", source.name(), "reason", reason), count));
+                    "Raw records of a source sent to freshet.dlq, by reason.", PrometheusWriter.labels("source", source.name(), "reason", reason), count));
         }
         FeatureCounters features = pipeline.featureCounters();
         for (FeatureView view : definitions.featureViews()) {

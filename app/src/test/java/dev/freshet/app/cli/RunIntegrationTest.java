@@ -35,8 +35,9 @@ class RunIntegrationTest {
     @Test
     void runsTurnsProducedEventsIntoTilesStopsAndRunsAgainOnTheSameData() throws Exception {
         int port = Examples.freePort();
+        int apiPort = Examples.freePort();
         String bootstrap = "127.0.0.1:" + port;
-        String config = Examples.write(dir, "freshet.yaml", Examples.shopOn(port, dir));
+        String config = Examples.write(dir, "freshet.yaml", Examples.shopOn(port, dir, apiPort));
 
         Cli first;
         try (BackgroundRun run = BackgroundRun.start("--config", config, "--status-interval", "200ms")) {
@@ -48,6 +49,10 @@ class RunIntegrationTest {
             assertThat(entities(TopicReader.readAtLeast(bootstrap, TILES, 2))).contains("u1", "u2");
             run.awaitOut(out -> out.contains("  clicks: 3 events, 1 dead letter (1 malformed_json) | user_activity: 3 applied, 0 late, "),
                     Duration.ofSeconds(30));
+            // the same series in every run: the labels in the order written, source first
+            String url = "http://127.0.0.1:" + apiPort;
+            assertThat(MetricsProbe.metric(url, "freshet_ingest_dead_letters_total{source=\"clicks\",reason=\"all\"}")).isEqualTo(1);
+            assertThat(MetricsProbe.metric(url, "freshet_ingest_dead_letters_total{source=\"clicks\",reason=\"malformed_json\"}")).isEqualTo(1);
             first = run.stop();
         }
 
