@@ -81,8 +81,6 @@ final class DemoWorkload implements AutoCloseable {
     private final Clock clock;
     private final SplittableRandom random = new SplittableRandom(42);
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong served = new AtomicLong();
-    private final AtomicLong outcomes = new AtomicLong();
     private final Thread thread;
     private volatile boolean closing;
     private boolean warnedOfRequests;
@@ -147,16 +145,6 @@ final class DemoWorkload implements AutoCloseable {
 
     long sent() {
         return sent.get();
-    }
-
-    /** Predictions and decisions asked for and answered. */
-    long served() {
-        return served.get();
-    }
-
-    /** Label and reward events sent in answer to them. */
-    long outcomes() {
-        return outcomes.get();
     }
 
     private void run() {
@@ -290,7 +278,6 @@ final class DemoWorkload implements AutoCloseable {
                     }
                 }
             }
-            served.incrementAndGet();
         } catch (IOException e) {
             if (!closing) {
                 warnOnce(path + " failed: " + e);
@@ -321,7 +308,6 @@ final class DemoWorkload implements AutoCloseable {
             parts.add(quoted(f.name()) + ": " + value);
         }
         send(source, ("{" + String.join(", ", parts) + "}").getBytes(StandardCharsets.UTF_8));
-        outcomes.incrementAndGet();
     }
 
     /** One raw event of a source, as JSON. */
