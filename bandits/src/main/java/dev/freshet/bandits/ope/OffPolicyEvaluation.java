@@ -32,9 +32,10 @@ public final class OffPolicyEvaluation {
 
     /**
      * The built-in reward model's default FTRL options: no L1 (a log has few coordinates, every one
-     * wanted), light L2, and a learning rate large enough for a few thousand examples to fit.
+     * wanted), light L2, a learning rate large enough for a few thousand examples to fit, and numbers
+     * log-scaled (contexts hold windowed counts and sums, often in the thousands).
      */
-    public static final LearnerOptions.Ftrl DEFAULT_FTRL = new LearnerOptions.Ftrl(0.3, 1.0, 0.0, 1.0, 18);
+    public static final LearnerOptions.Ftrl DEFAULT_FTRL = new LearnerOptions.Ftrl(0.3, 1.0, 0.0, 1.0, 18, LearnerOptions.Ftrl.Numbers.LOG);
     /** How many times the built-in reward model goes over its training fold by default. */
     public static final int DEFAULT_PASSES = 5;
     /** How many bootstrap resamples give the bootstrap intervals by default. */

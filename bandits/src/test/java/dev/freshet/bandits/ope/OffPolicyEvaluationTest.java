@@ -82,6 +82,27 @@ class OffPolicyEvaluationTest {
         assertThat(value(result, Estimator.DR)).isEqualTo(3.0);
     }
 
+    /**
+     * Contexts as a feature store serves them, a spend of 100 or 20,000: action b pays 0.7 to big spenders and 0.2 to the
+     * others, a always 0.2. The built-in model log-scales numbers, so the spend cannot saturate its scores and DM finds
+     * the value of always choosing b (0.45); on the raw spend it was 0.09 off.
+     */
+    @Test
+    void builtInModelTakesLargeNumbersOnALogScale() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        List<LoggedDecision> log = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            double spend = random.nextBoolean() ? 100 : 20_000;
+            String action = random.nextBoolean() ? "a" : "b";
+            double mean = action.equals("b") && spend > 1_000 ? 0.7 : 0.2;
+            log.add(new LoggedDecision(LAYOUT.newExample().setNumber(0, spend), AB, action, 0.5, random.nextDouble() < mean ? 1 : 0));
+        }
+        OffPolicyResult result = OffPolicyEvaluation.builder().target((c, k, r) -> new double[] {0, 1}).directMethodRefits(40)
+                .build().evaluate(log);
+        assertThat(value(result, Estimator.DM)).isCloseTo(0.45, within(0.03));
+        assertThat(value(result, Estimator.DR)).isCloseTo(0.45, within(0.03));
+    }
+
     @Test
     void builtInModelNeedsOneContextLayout() {
         ExampleLayout other = ExampleLayout.of(List.of(), List.of("y"), List.of());
