@@ -75,8 +75,11 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
     record ArchiveCounts(long archived, long lag) {
     }
 
-    /** The online-store sink: tile records written and removed, and how many it is behind. */
-    record StoreCounts(long written, long removed, long lag) {
+    /** The online-store sink: tile records written and removed, how many it is behind, and whether the store refuses writes now. */
+    record StoreCounts(long written, long removed, long lag, boolean failing) {
+        StoreCounts(long written, long removed, long lag) {
+            this(written, removed, lag, false);
+        }
     }
 
     /** Raw records of a source: turned into events, or dead-lettered (by reason code). */
@@ -102,7 +105,7 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
     static PipelineStatus of(Pipeline pipeline, TileSink sink, Archiver archiver, Definitions definitions) {
         PipelineStatus p = of(pipeline, definitions);
         return new PipelineStatus(p.sources(), p.views(),
-                sink == null ? null : new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag()),
+                sink == null ? null : new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag(), sink.storeError() != null),
                 archiver == null ? null : new ArchiveCounts(archiver.rowsArchived().values().stream().mapToLong(Long::longValue).sum(),
                         archiver.lag()));
     }
@@ -144,7 +147,7 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         }
         if (store != null) {
             parts.add("online store: " + Counts.plural(store.written(), "tile") + " written, " + Counts.grouped(store.removed())
-                    + " removed, lag " + Counts.grouped(store.lag()));
+                    + " removed, lag " + Counts.grouped(store.lag()) + (store.failing() ? ", writes failing (retrying; see the log)" : ""));
         }
         if (archive != null) {
             parts.add("archive: " + Counts.plural(archive.archived(), "event") + ", lag " + Counts.grouped(archive.lag()));

@@ -32,6 +32,15 @@ class PipelineStatusTest {
     }
 
     @Test
+    void aStoreThatRefusesWritesSaysSo() {
+        PipelineStatus status = new PipelineStatus(List.of(new PipelineStatus.SourceCounts("clicks", 5, Map.of())),
+                List.of(), new PipelineStatus.StoreCounts(4, 0, 1_026, true), null);
+
+        assertThat(status.line()).isEqualTo("clicks: 5 events, 0 dead letters"
+                + " | online store: 4 tiles written, 0 removed, lag 1,026, writes failing (retrying; see the log)");
+    }
+
+    @Test
     void joinsAndLearnersComeLast() {
         PipelineStatus status = new PipelineStatus(List.of(new PipelineStatus.SourceCounts("clicks", 5, Map.of())),
                 List.of(new PipelineStatus.ViewCounts("user_activity", 5, 0, 4)), null, null,

@@ -12,7 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -61,6 +63,8 @@ public final class TileSink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TileSink.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** How long a lag measurement may wait for the brokers while a write is retried. */
+    private static final Duration STALLED_QUERY = Duration.ofSeconds(2);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OnlineStore store;
@@ -126,7 +130,7 @@ public final class TileSink implements AutoCloseable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (!records.isEmpty()) {
                     TileBatch batch = toBatch(records);
-                    write(batch);
+                    write(batch, records);
                     commit(batch);
                 }
                 updateLag();
@@ -178,8 +182,11 @@ public final class TileSink implements AutoCloseable {
                 r.topic(), r.partition(), r.offset(), why);
     }
 
-    /** Writes the batch, retrying with backoff until it is written or the sink closes. */
-    private void write(TileBatch batch) {
+    /**
+     * Writes the batch (of {@code records}), retrying with backoff until it is written or the sink closes; meanwhile
+     * the lag counts the batch's records and those after it, so that a store that refuses writes shows as a growing lag.
+     */
+    private void write(TileBatch batch, ConsumerRecords<byte[], byte[]> records) {
         long backoff = 100;
         int attempt = 0;
         while (true) {
@@ -199,6 +206,7 @@ public final class TileSink implements AutoCloseable {
                 if (closing) {
                     throw e;
                 }
+                updateLagWhileStalled(records);
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
@@ -233,6 +241,26 @@ public final class TileSink implements AutoCloseable {
             }
         }
         lag.keySet().retainAll(consumer.assignment());
+    }
+
+    /**
+     * The lag while a batch waits: per partition, its records in the batch plus those after the consumer's position,
+     * up to the end of the partition (the last stable offset: the sink reads committed records only). Kept as it was
+     * when Kafka cannot say.
+     */
+    private void updateLagWhileStalled(ConsumerRecords<byte[], byte[]> pending) {
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), STALLED_QUERY);
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                TopicPartition tp = end.getKey();
+                long after = Math.max(0, end.getValue() - consumer.position(tp, STALLED_QUERY));
+                lag.put(tp, after + pending.records(tp).size());
+            }
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.debug("the sink's lag could not be measured while a write waits: {}", e.toString());
+        }
     }
 
     private void sweep() {

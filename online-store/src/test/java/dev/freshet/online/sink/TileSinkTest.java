@@ -14,6 +14,7 @@ import dev.freshet.ingest.topic.TopicSpec;
 import dev.freshet.online.EntityTiles;
 import dev.freshet.online.OnlineStore;
 import dev.freshet.online.TilePartition;
+import dev.freshet.online.testing.RedisServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -172,6 +173,43 @@ class TileSinkTest {
                 List<Tile> tiles = store.getTiles("user_activity", List.of(EntityKey.of("u1")), T0).get(0).tiles();
                 return !tiles.isEmpty() && tiles.get(0).version() == 5;
             });
+        }
+    }
+
+    /**
+     * A store that refuses writes (a real redis-server told to need a replica it does not have) holds the sink back:
+     * the lag counts the waiting batch and what follows it, and the error shows, until the store takes writes again.
+     */
+    @Test
+    void whileTheStoreRefusesWritesTheLagGrowsAndTheErrorShows() throws Exception {
+        String topic = topic("freshet.tiles.user_activity.c");
+        try (RedisServer redis = RedisServer.start()) {
+            FreshetConfig config = FreshetConfig.parse(ExampleYaml.SHOP.replace("project: shop", "project: sinkc")
+                    .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: redis, uri: \"" + redis.uri() + "\"}"),
+                    "test.yaml");
+            ViewAggregator a = ViewAggregator.of(config.definitions(), config.definitions().featureView("user_activity").orElseThrow());
+            try (OnlineStore store = OnlineStore.open(config); TileSink sink = sink(config, store, topic);
+                 KafkaProducer<byte[], byte[]> producer = transactional()) {
+                producer.beginTransaction();
+                producer.send(record(topic, new TileKey("user_activity", EntityKey.of("u1"), T0).toString(), a.encode(tile(a, T0, 1))));
+                producer.commitTransaction();
+                await("the first tile is written", () -> sink.tilesWritten() == 1 && sink.lag() == 0);
+
+                redis.call("CONFIG", "SET", "min-replicas-to-write", "1");
+                producer.beginTransaction();
+                for (int i = 1; i <= 3; i++) {
+                    producer.send(record(topic, new TileKey("user_activity", EntityKey.of("u" + i), T0 + 60_000).toString(),
+                            a.encode(tile(a, T0 + 60_000, i))));
+                }
+                producer.commitTransaction();
+                await("the refused batch counts in the lag", () -> sink.storeError() != null && sink.lag() >= 3);
+                assertThat(sink.storeError()).contains("NOREPLICAS");
+                assertThat(sink.tilesWritten()).isEqualTo(1);
+
+                redis.call("CONFIG", "SET", "min-replicas-to-write", "0");
+                await("the batch is written once the store takes writes", () -> sink.tilesWritten() == 4 && sink.lag() == 0);
+                assertThat(sink.storeError()).isNull();
+            }
         }
     }
 
