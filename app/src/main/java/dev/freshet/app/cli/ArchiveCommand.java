@@ -210,7 +210,9 @@ public final class ArchiveCommand implements Callable<Integer> {
             failed(archiver);
             if (System.nanoTime() - next >= 0) {
                 next = System.nanoTime() + statusInterval.toNanos();
-                String now = rows(archiver.rowsArchived()) + ", lag " + Counts.grouped(archiver.lag());
+                String retrying = archiver.retryingError();
+                String now = rows(archiver.rowsArchived()) + ", lag " + Counts.grouped(archiver.lag())
+                        + (retrying == null ? "" : ", retrying: " + retrying);
                 if (!now.equals(shown)) {
                     out.println(LocalTime.now().format(TIME) + "  archived " + now);
                     out.flush();

@@ -71,8 +71,11 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         return new PipelineStatus(sources, views, store, archive, j, l);
     }
 
-    /** The archiver of the offline store: events committed to the archive since start, and how many it is behind. */
-    record ArchiveCounts(long archived, long lag) {
+    /** The archiver of the offline store: events committed to the archive since start, how many it is behind, and whether it is retrying a failure. */
+    record ArchiveCounts(long archived, long lag, boolean failing) {
+        ArchiveCounts(long archived, long lag) {
+            this(archived, lag, false);
+        }
     }
 
     /** The online-store sink: tile records written and removed, how many it is behind, and whether the store refuses writes now. */
@@ -107,7 +110,7 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         return new PipelineStatus(p.sources(), p.views(),
                 sink == null ? null : new StoreCounts(sink.tilesWritten(), sink.tilesRemoved(), sink.lag(), sink.storeError() != null),
                 archiver == null ? null : new ArchiveCounts(archiver.rowsArchived().values().stream().mapToLong(Long::longValue).sum(),
-                        archiver.lag()));
+                        archiver.lag(), archiver.retryingError() != null));
     }
 
     /** Every count 0: what a pipeline that has processed nothing shows. */
@@ -150,7 +153,8 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
                     + " removed, lag " + Counts.grouped(store.lag()) + (store.failing() ? ", writes failing (retrying; see the log)" : ""));
         }
         if (archive != null) {
-            parts.add("archive: " + Counts.plural(archive.archived(), "event") + ", lag " + Counts.grouped(archive.lag()));
+            parts.add("archive: " + Counts.plural(archive.archived(), "event") + ", lag " + Counts.grouped(archive.lag())
+                    + (archive.failing() ? ", commits failing (retrying; see the log)" : ""));
         }
         for (JoinCounts j : joins) {
             parts.add(j.join() + ": " + Counts.plural(j.taken(), j.served()) + ", " + Counts.grouped(j.observed()) + " " + j.joined() + ", "

@@ -72,9 +72,11 @@ final class RunMonitoring {
             } else {
                 checks.put("online_store", HealthCheck.Component.up(storeDescription + ", lag " + sink.lag() + " tile records"));
             }
-            checks.put("offline_store", archiver.isRunning()
-                    ? HealthCheck.Component.up("archive lag " + archiver.lag() + " events")
-                    : HealthCheck.Component.down("the archiver stopped" + archiver.failure().map(f -> ": " + f.getMessage()).orElse("")));
+            String retrying = archiver.retryingError();
+            checks.put("offline_store", !archiver.isRunning()
+                    ? HealthCheck.Component.down("the archiver stopped" + archiver.failure().map(f -> ": " + f.getMessage()).orElse(""))
+                    : retrying != null ? HealthCheck.Component.down("archiving is retrying: " + retrying + "; archive lag " + archiver.lag() + " events")
+                    : HealthCheck.Component.up("archive lag " + archiver.lag() + " events"));
             if (training != null) {
                 checks.put("learners", learnersHealth());
             }

@@ -32,12 +32,13 @@ class PipelineStatusTest {
     }
 
     @Test
-    void aStoreThatRefusesWritesSaysSo() {
+    void aStoreThatRefusesWritesAndAnArchiveThatCannotCommitSaySo() {
         PipelineStatus status = new PipelineStatus(List.of(new PipelineStatus.SourceCounts("clicks", 5, Map.of())),
-                List.of(), new PipelineStatus.StoreCounts(4, 0, 1_026, true), null);
+                List.of(), new PipelineStatus.StoreCounts(4, 0, 1_026, true), new PipelineStatus.ArchiveCounts(5, 30, true));
 
         assertThat(status.line()).isEqualTo("clicks: 5 events, 0 dead letters"
-                + " | online store: 4 tiles written, 0 removed, lag 1,026, writes failing (retrying; see the log)");
+                + " | online store: 4 tiles written, 0 removed, lag 1,026, writes failing (retrying; see the log)"
+                + " | archive: 5 events, lag 30, commits failing (retrying; see the log)");
     }
 
     @Test

@@ -11,8 +11,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -75,6 +77,8 @@ public final class Archiver implements AutoCloseable {
     static final String EVENTS_TOPIC_PREFIX = "freshet.events.";
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** How long a lag measurement may wait for the brokers while an action is retried. */
+    private static final Duration STALLED_QUERY = Duration.ofSeconds(2);
     private static final long REDISCOVER_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private enum Request { FLUSH, COMPACT }
@@ -106,6 +110,8 @@ public final class Archiver implements AutoCloseable {
     private volatile boolean finished;
     private volatile long lastCommitMillis;
     private volatile long buffered;
+    /** What fails now while it is retried (a commit to a full disk, a poll with the brokers away); null when all goes well. */
+    private volatile String retryingError;
     private long lastFlushMillis;
     private long discoveredNanos;
     private boolean compactionDue = true;
@@ -345,6 +351,29 @@ public final class Archiver implements AutoCloseable {
         }
     }
 
+    /**
+     * The lag while an action is retried: the rows read and not committed, plus, per partition, the records between the
+     * consumer's position and the end (the last stable offset: the archiver reads committed records only). Kept as it
+     * was when Kafka cannot say (the brokers may be what fails).
+     */
+    private void updateLagWhileStalled() {
+        long rows = 0;
+        for (SourceBuffer b : byTopic.values()) {
+            rows += b.rows();
+        }
+        buffered = rows;
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, STALLED_QUERY);
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                lag.put(end.getKey(), Math.max(0, end.getValue() - consumer.position(end.getKey(), STALLED_QUERY)));
+            }
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.debug("the archiver's lag could not be measured while it retries: {}", e.toString());
+        }
+    }
+
     /** Runs an action, retrying with backoff while it fails in a way that may pass, until the archiver closes. */
     private <T> T retrying(String what, java.util.function.Supplier<T> action) {
         long backoff = 100;
@@ -353,6 +382,7 @@ public final class Archiver implements AutoCloseable {
                 T result = action.get();
                 if (attempt > 1) {
                     log.info("{} succeeded after {} failed attempts", what, attempt - 1);
+                    retryingError = null;
                 }
                 return result;
             } catch (UncheckedIOException | TransientException | RetriableException e) {
@@ -362,6 +392,8 @@ public final class Archiver implements AutoCloseable {
                 if (attempt == 1 || attempt % 20 == 0) {
                     log.warn("{} failed (attempt {}), retrying: {}", what, attempt, e.toString());
                 }
+                retryingError = what + " failed: " + e.getMessage();
+                updateLagWhileStalled();
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -459,6 +491,11 @@ public final class Archiver implements AutoCloseable {
             sum += l;
         }
         return sum;
+    }
+
+    /** What fails now and is being retried (e.g. a commit to a full disk), or null when nothing does. */
+    public String retryingError() {
+        return retryingError;
     }
 
     /** True while the archiving thread runs. */

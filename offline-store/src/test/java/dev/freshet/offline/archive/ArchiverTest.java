@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -227,6 +229,35 @@ class ArchiverTest extends ArchiverTestBase {
         assertThat(compacted).filteredOn(f -> !again.contains(f)).isNotEmpty()
                 .allMatch(f -> Files.notExists(f.path()) && Files.notExists(KeyRuns.sidecar(f.path())));
         assertThat(leftovers(source)).isEmpty();
+        assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
+    }
+
+    /**
+     * A commit that keeps failing (here the date's directory cannot be made: a file holds its name) is retried, and
+     * meanwhile the archiver says what fails and its lag counts the rows waiting; once the way is clear they are archived.
+     */
+    @Test
+    void aCommitThatFailsIsRetriedWhileTheLagAndTheErrorShow() throws Exception {
+        Definitions defs = ArchiveTesting.definitions("blocked");
+        Source source = ArchiveTesting.source(defs, "blocked");
+        ArchiveTesting.createTopic(broker.bootstrapServers(), source, 2);
+        Path blocker = SourceArchive.directory(root, source.name()).resolve(SourceArchive.partitionOf(LocalDate.ofEpochDay(DAY0 / DAY)));
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "not a directory");
+        Map<ArchiveTesting.Coordinates, Event> produced = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = ArchiveTesting.transactional(broker.bootstrapServers());
+             Archiver archiver = archiver(defs).clock(Clock.systemUTC()).flushInterval(Duration.ofMillis(200)).start()) {
+            produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 120, 5, DAY0, DAY / 2), true));
+            await("the failing commit shows", () -> archiver.retryingError() != null && archiver.lag() >= 120);
+            assertThat(archiver.retryingError()).contains("committing to the archive of source 'blocked' failed");
+            assertThat(archiver.isRunning()).isTrue();
+            produced.putAll(ArchiveTesting.send(producer, defs, source, ArchiveTesting.events(source, 30, 6, DAY0, DAY / 2), true));
+            await("the lag counts the rows that came meanwhile", () -> archiver.lag() >= 150);
+
+            Files.delete(blocker);
+            archived(archiver, root, source, produced.size());
+            assertThat(archiver.retryingError()).isNull();
+        }
         assertThat(ArchiveTesting.readBack(allocator, root, defs, source).keySet()).isEqualTo(produced.keySet());
     }
 
