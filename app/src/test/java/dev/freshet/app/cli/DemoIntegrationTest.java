@@ -27,42 +27,16 @@ class DemoIntegrationTest {
     @TempDir
     Path dir;
 
+    /** {@link LearnerIntegrationTest}'s model, and a bandit rewarded by a source of its own. */
     private static String yaml(Path dir, int kafkaPort, int apiPort, int flightPort) {
-        return """
-                project: demo
-                kafka: {embedded: {port: %d, data_dir: "%s"}, partitions: 2}
-                streams: {state_dir: "%s", commit_interval: 100ms}
-                online_store: {type: rocksdb, path: "%s"}
-                offline_store: {path: "%s", flight: {port: %d}}
-                api: {port: %d}
-                model_store: {path: "%s"}
-                entities:
-                  - {name: user, join_key: user_id}
-                sources:
-                  - name: clicks
-                    timestamp_field: ts
-                    schema: {user_id: string, item_id: string, ts: timestamp}
-                  - name: purchases
-                    timestamp_field: ts
-                    schema: {prediction_id: string, purchased: boolean, ts: timestamp}
+        String purchases = "    schema: {prediction_id: string, purchased: boolean, ts: timestamp}\n";
+        String learning = LearnerIntegrationTest.yaml(dir, kafkaPort, apiPort, flightPort);
+        assertThat(learning).contains(purchases).endsWith("publish_interval: 300ms\n");
+        return learning.replace(purchases, purchases + """
                   - name: rewards
                     timestamp_field: ts
                     schema: {decision_id: string, reward: double, ts: timestamp}
-                feature_views:
-                  - name: user_activity
-                    entity: user
-                    source: clicks
-                    tile: 1m
-                    features:
-                      - {name: clicks_5m, function: count, window: 5m}
-                models:
-                  - name: ctr
-                    learner: ftrl
-                    features: [user_activity:clicks_5m]
-                    context: [item_id]
-                    label: {source: purchases, join_key: prediction_id, field: purchased, window: 2s, default: 0}
-                    options: {alpha: 0.5, beta: 1, l1: 0, l2: 0, hash_bits: 16}
-                    publish_interval: 300ms
+                """) + """
                 bandits:
                   - name: homepage
                     policy: thompson
@@ -70,8 +44,7 @@ class DemoIntegrationTest {
                     reward: {source: rewards, join_key: decision_id, field: reward, window: 2s, default: 0}
                     options: {seed: 7}
                     publish_interval: 300ms
-                """.formatted(kafkaPort, dir.resolve("kafka"), dir.resolve("streams"), dir.resolve("online"), dir.resolve("offline"),
-                flightPort, apiPort, dir.resolve("models"));
+                """;
     }
 
     @Test

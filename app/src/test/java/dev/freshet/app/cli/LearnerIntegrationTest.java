@@ -35,7 +35,8 @@ class LearnerIntegrationTest {
     @TempDir
     Path dir;
 
-    private static String yaml(Path dir, int kafkaPort, int apiPort, int flightPort) {
+    /** A model ctr (FTRL) on clicks_5m and last_item, with the context item_id, labelled by purchases within 2 s. */
+    static String yaml(Path dir, int kafkaPort, int apiPort, int flightPort) {
         return """
                 project: learning
                 kafka: {embedded: {port: %d, data_dir: "%s"}, partitions: 2}
