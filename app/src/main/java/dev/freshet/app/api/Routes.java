@@ -100,7 +100,7 @@ final class Routes implements Handler<HttpServerRequest> {
         this.clock = s.clock();
         this.catalog = new FeatureCatalog(s.config().definitions());
         this.metrics = s.metrics();
-        this.push = s.push() == null ? null : new PushHandler(s.config().definitions(), s.push(), metrics);
+        this.push = s.push() == null ? null : new PushHandler(s.config(), s.clock(), s.push(), metrics);
         this.predict = s.config().models().isEmpty() ? null : new PredictHandler(s.config().definitions(), s.config().models(),
                 s.models(), PredictHandler.routers(s.bandits(), s.models()), s.store(), s.clock(), s.predictions(), s.decisions());
         this.decide = s.config().bandits().isEmpty() ? null : new DecideHandler(s.config().definitions(), s.config().bandits(),

@@ -129,15 +129,21 @@ class PushTest {
 
     @Test
     void aRequestWithInvalidRowsWritesNothingAndNamesEachRow() {
+        // the last row is an hour ahead of the server's clock (T0): beyond streams.max_clock_skew, the pipeline would dead-letter it
         HttpResponse<String> r = api.post("/push", push("clicks", "{\"user_id\": [\"u1\", \"u2\", null, \"u4\", \"u5\"],"
                 + " \"item_id\": [\"i1\", \"i2\", \"i3\", \"i4\", \"i5\"], \"price\": [1.0, \"cheap\", 2.0, 3.0, 4.0],"
-                + " \"ts\": [1795255200000, 1795255200000, 1795255200000, \"yesterday\", 1795255200000]}"));
+                + " \"ts\": [1795255200000, 1795255200000, 1795255200000, \"yesterday\", \"2026-11-21T11:00:00Z\"]}"));
 
         Map<String, Object> error = error(r, 400, "invalid_rows");
-        assertThat((String) error.get("message")).startsWith("3 of 5 rows do not match the schema of source clicks; nothing was"
+        assertThat((String) error.get("message")).startsWith("4 of 5 rows are not valid events of source clicks; nothing was"
                 + " written: fix them and push again (row 1: ");
         List<Object> rows = JsonTree.list(error, "rows");
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(4);
+        assertThat(at(rows, 3, "row")).isEqualTo(4L);
+        assertThat(at(rows, 3, "reason")).isEqualTo("too_far_in_future");
+        assertThat(at(rows, 3, "field")).isEqualTo("ts");
+        assertThat((String) at(rows, 3, "message")).isEqualTo("event time 2026-11-21T11:00:00Z is more than streams.max_clock_skew"
+                + " (5m) ahead of the server's clock (2026-11-21T10:00:00Z); check the time is in epoch milliseconds, or ISO-8601 with its offset");
         assertThat(at(rows, 0, "row")).isEqualTo(1L);
         assertThat(at(rows, 0, "reason")).isEqualTo("wrong_type");
         assertThat(at(rows, 0, "field")).isEqualTo("price");
@@ -154,7 +160,7 @@ class PushTest {
                 + " \"ts\": [1795255200000]}")).statusCode()).isEqualTo(200);
         assertThat(values(committed(broker.bootstrapServers(), topic, 1)))
                 .containsExactly("{\"user_id\":\"u9\",\"item_id\":\"i9\",\"price\":1.0,\"ts\":1795255200000}");
-        assertThat(api.get("/metrics").body()).contains("freshet_push_invalid_rows_total{source=\"clicks\"} 3\n");
+        assertThat(api.get("/metrics").body()).contains("freshet_push_invalid_rows_total{source=\"clicks\"} 4\n");
     }
 
     @Test
