@@ -51,6 +51,12 @@ import java.util.concurrent.atomic.LongAdder;
  * show how far behind the store is. Writes are idempotent (highest version wins), so a batch applied
  * twice after a crash changes nothing.
  *
+ * <p><b>A store that loses its data</b> while the sink runs (a Redis restarted without persistence,
+ * or flushed) no longer holds the offsets the sink wrote: before each write the sink
+ * compares them, and when the store's offset of a partition is missing or behind what the sink wrote,
+ * it logs a warning and seeks every partition back to the store's offsets (the beginning, for most),
+ * so that the store refills from the compacted topics as a wiped one does at start.
+ *
  * <p><b>Failures.</b> A store write that fails (Redis unreachable, say) is retried with backoff, the
  * same batch, until it succeeds or the sink is closed; nothing is skipped. A record whose key is not
  * a tile key is counted and skipped with a warning. Expired tiles are swept on a separate thread
@@ -78,6 +84,8 @@ public final class TileSink implements AutoCloseable {
     private final LongAdder batches = new LongAdder();
     private final LongAdder swept = new LongAdder();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    /** Per assigned partition, the next offset the store holds by this sink's writes (or had at assignment); the sink's thread only. */
+    private final Map<TopicPartition, Long> written = new HashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
@@ -130,8 +138,9 @@ public final class TileSink implements AutoCloseable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (!records.isEmpty()) {
                     TileBatch batch = toBatch(records);
-                    write(batch, records);
-                    commit(batch);
+                    if (write(batch, records)) {
+                        commit(batch);
+                    }
                 }
                 updateLag();
             }
@@ -185,12 +194,18 @@ public final class TileSink implements AutoCloseable {
     /**
      * Writes the batch (of {@code records}), retrying with backoff until it is written or the sink closes; meanwhile
      * the lag counts the batch's records and those after it, so that a store that refuses writes shows as a growing lag.
+     * False, with nothing written, when the store turns out to have lost earlier writes: every partition is then
+     * sought back to the store's offsets, and the batch will be read again.
      */
-    private void write(TileBatch batch, ConsumerRecords<byte[], byte[]> records) {
+    private boolean write(TileBatch batch, ConsumerRecords<byte[], byte[]> records) {
         long backoff = 100;
         int attempt = 0;
         while (true) {
             try {
+                if (lostWrites(batch)) {
+                    seekToStore(consumer.assignment());
+                    return false;
+                }
                 store.putTiles(batch);
                 if (attempt > 0) {
                     log.info("the online store accepts writes again after {} failed attempts", attempt);
@@ -220,6 +235,50 @@ public final class TileSink implements AutoCloseable {
         }
         batches.increment();
         lastWriteMillis = clock.millis();
+        batch.offsets().forEach((p, next) -> written.put(new TopicPartition(p.topic(), p.partition()), next));
+        return true;
+    }
+
+    /** Whether the store no longer holds, for a partition of the batch, the offset this sink wrote (or found) there. */
+    private boolean lostWrites(TileBatch batch) {
+        Map<TilePartition, Long> stored = null;
+        for (TilePartition p : batch.offsets().keySet()) {
+            Long mine = written.get(new TopicPartition(p.topic(), p.partition()));
+            if (mine == null) {
+                continue;
+            }
+            if (stored == null) {
+                stored = store.offsets();
+            }
+            Long theirs = stored.get(p);
+            if (theirs == null || theirs < mine) {
+                log.warn("the online store has lost tiles this sink wrote: it {} for {}, where the sink wrote up to offset {}; "
+                        + "refilling it from its offsets (from the beginning of the tile topics where it has none)",
+                        theirs == null ? "has no offset" : "is at offset " + theirs, p, mine);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Seeks each partition to the offset the store recorded, or to the beginning when it has none. */
+    private void seekToStore(Collection<TopicPartition> partitions) {
+        Map<TilePartition, Long> stored = store.offsets();
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long next = stored.get(new TilePartition(tp.topic(), tp.partition()));
+            if (next == null) {
+                fromStart.add(tp);
+                written.remove(tp);
+            } else {
+                consumer.seek(tp, next);
+                written.put(tp, next);
+            }
+        }
+        if (!fromStart.isEmpty()) {
+            consumer.seekToBeginning(fromStart);
+        }
+        log.debug("online-store sink at the store's offsets for {} ({} from the beginning)", partitions, fromStart.size());
     }
 
     private void commit(TileBatch batch) {
@@ -290,25 +349,13 @@ public final class TileSink implements AutoCloseable {
     private final class SeekToStoreOffsets implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<TilePartition, Long> stored = store.offsets();
-            List<TopicPartition> fromStart = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                Long next = stored.get(new TilePartition(tp.topic(), tp.partition()));
-                if (next == null) {
-                    fromStart.add(tp);
-                } else {
-                    consumer.seek(tp, next);
-                }
-            }
-            if (!fromStart.isEmpty()) {
-                consumer.seekToBeginning(fromStart);
-            }
-            log.debug("online-store sink assigned {} ({} from the beginning)", partitions, fromStart.size());
+            seekToStore(partitions);
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // nothing buffered: every poll is written before the next
+            partitions.forEach(written::remove);
         }
     }
 

@@ -213,6 +213,42 @@ class TileSinkTest {
         }
     }
 
+    /**
+     * A store that loses its data while the sink runs (here a Redis flushed; a restart without persistence does the
+     * same) is refilled from the compacted topic at the next batch, old tiles included.
+     */
+    @Test
+    void aStoreThatLosesItsDataIsRefilledFromTheTopic() throws Exception {
+        String topic = topic("freshet.tiles.user_activity.d");
+        try (RedisServer redis = RedisServer.start()) {
+            FreshetConfig config = FreshetConfig.parse(ExampleYaml.SHOP.replace("project: shop", "project: sinkd")
+                    .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: redis, uri: \"" + redis.uri() + "\"}"),
+                    "test.yaml");
+            ViewAggregator a = ViewAggregator.of(config.definitions(), config.definitions().featureView("user_activity").orElseThrow());
+            try (OnlineStore store = OnlineStore.open(config); TileSink sink = sink(config, store, topic);
+                 KafkaProducer<byte[], byte[]> producer = transactional()) {
+                producer.beginTransaction();
+                for (int partition = 0; partition < 2; partition++) {
+                    producer.send(new ProducerRecord<>(topic, partition, new TileKey("user_activity", EntityKey.of("p" + partition), T0)
+                            .toString().getBytes(StandardCharsets.UTF_8), a.encode(tile(a, T0, 2))));
+                }
+                producer.commitTransaction();
+                await("both tiles are written", () -> sink.tilesWritten() == 2);
+
+                redis.call("FLUSHALL");
+                assertThat(store.getTiles("user_activity", List.of(EntityKey.of("p1")), TileKey.LIFETIME).get(0).tiles()).isEmpty();
+                producer.beginTransaction();
+                producer.send(record(topic, new TileKey("user_activity", EntityKey.of("p0"), T0 + 60_000).toString(), a.encode(tile(a, T0 + 60_000, 1))));
+                producer.commitTransaction();
+                await("the store is refilled, the tile of the other partition included", () -> {
+                    List<EntityTiles> tiles = store.getTiles("user_activity", List.of(EntityKey.of("p0"), EntityKey.of("p1")), TileKey.LIFETIME);
+                    return tiles.get(0).tiles().size() == 2 && tiles.get(1).tiles().size() == 1;
+                });
+                assertThat(store.offsets()).containsKeys(new TilePartition(topic, 0), new TilePartition(topic, 1));
+            }
+        }
+    }
+
     private static void deleteRecursively(Path path) throws java.io.IOException {
         try (var walk = java.nio.file.Files.walk(path)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
