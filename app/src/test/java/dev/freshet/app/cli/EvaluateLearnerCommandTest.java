@@ -120,6 +120,10 @@ class EvaluateLearnerCommandTest {
                 "--options", "alpha=0.001");
         assertThat(slow.exitCode()).as(slow.out() + slow.err()).isZero();
         assertThat(slow.out()).contains("alpha=0.001");
+        Cli logScaled = Cli.run("evaluate-learner", "--config", config(), "--model", "ctr", "--examples", examples.toString(),
+                "--options", "numbers=log");
+        assertThat(logScaled.exitCode()).as(logScaled.out() + logScaled.err()).isZero();
+        assertThat(logScaled.out()).contains("numbers=log");
         assertThat(number(slow.out(), "progressive log loss")).as("a learning rate 100 times smaller learns less in one pass")
                 .isGreaterThan(number(Cli.run("evaluate-learner", "--config", config(), "--model", "ctr", "--examples",
                         examples.toString()).out(), "progressive log loss"));
@@ -170,6 +174,10 @@ class EvaluateLearnerCommandTest {
                 "--options", "alpah=0.1");
         assertThat(options.exitCode()).isEqualTo(1);
         assertThat(options.err()).contains("'alpah' is not an ftrl option").contains("did you mean alpha?");
+        Cli numbers = Cli.run("evaluate-learner", "--config", config, "--model", "ctr", "--examples", examples.toString(),
+                "--options", "numbers=logs");
+        assertThat(numbers.exitCode()).isEqualTo(1);
+        assertThat(numbers.err()).contains("--options: numbers=logs is not raw or log");
 
         Cli vwOptions = Cli.run("evaluate-learner", "--config", config, "--model", "ctr", "--examples", examples.toString(),
                 "--learner", "vw", "--options", "-d data.txt");
