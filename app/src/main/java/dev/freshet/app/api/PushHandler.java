@@ -84,7 +84,8 @@ final class PushHandler {
                 if (ts > now && ts - now > maxSkewMs) {
                     problem = new BadRow(r, DeadLetters.TOO_FAR_IN_FUTURE, source.timestampField(), "event time " + Instant.ofEpochMilli(ts)
                             + " is more than streams.max_clock_skew (" + Durations.format(Duration.ofMillis(maxSkewMs)) + ") ahead of the "
-                            + "server's clock (" + Instant.ofEpochMilli(now) + "); check the time is in epoch milliseconds, or ISO-8601 with its offset");
+                            + "server's clock (" + Instant.ofEpochMilli(now) + "); check the time is in epoch milliseconds, "
+                            + "or ISO-8601 with its offset");
                 }
             } catch (InvalidEventException e) {
                 problem = new BadRow(r, e.reason().code(), e.field(), e.getMessage());

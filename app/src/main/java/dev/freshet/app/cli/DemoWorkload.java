@@ -188,7 +188,8 @@ final class DemoWorkload implements AutoCloseable {
     /** Asks for a prediction; labels it positive at {@link #positiveRate}. */
     private void predict(ModelDefinition model) throws InterruptedException {
         Request request = request(model.features(), model.context());
-        String id = post("/predict", "{\"model\": " + quoted(model.name()) + ", " + request.json() + "}", "prediction_id").get("prediction_id");
+        String id = post("/predict", "{\"model\": " + quoted(model.name()) + ", " + request.json() + "}", "prediction_id")
+                .get("prediction_id");
         if (id != null && random.nextDouble() < positiveRate(request.signal())) {
             definitions.source(model.label().source()).ifPresent(source ->
                     answer(source, model.label().joinKey(), id, model.label().field()));

@@ -238,7 +238,8 @@ public final class EvaluateLearnerCommand implements Callable<Integer> {
                         case "hash_bits" -> bits = Integer.parseInt(value);
                         case "numbers" -> numbers = numbers(value);
                         default -> throw new InvalidInputException("--options: '" + key + "' is not an ftrl option (options: alpha, beta, "
-                                + "l1, l2, hash_bits, numbers" + Typos.hint(key, List.of("alpha", "beta", "l1", "l2", "hash_bits", "numbers")) + ")");
+                                + "l1, l2, hash_bits, numbers"
+                                + Typos.hint(key, List.of("alpha", "beta", "l1", "l2", "hash_bits", "numbers")) + ")");
                     }
                 } catch (NumberFormatException e) {
                     throw new InvalidInputException("--options: " + key + "=" + value + " is not a number");

@@ -71,14 +71,20 @@ record PipelineStatus(List<SourceCounts> sources, List<ViewCounts> views, StoreC
         return new PipelineStatus(sources, views, store, archive, j, l);
     }
 
-    /** The archiver of the offline store: events committed to the archive since start, how many it is behind, and whether it is retrying a failure. */
+    /**
+     * The archiver of the offline store: events committed to the archive since start, how many it is behind, and whether
+     * it is retrying a failure.
+     */
     record ArchiveCounts(long archived, long lag, boolean failing) {
         ArchiveCounts(long archived, long lag) {
             this(archived, lag, false);
         }
     }
 
-    /** The online-store sink: tile records written and removed, how many it is behind, and whether the store refuses writes now. */
+    /**
+     * The online-store sink: tile records written and removed, how many it is behind, and whether the store refuses
+     * writes now.
+     */
     record StoreCounts(long written, long removed, long lag, boolean failing) {
         StoreCounts(long written, long removed, long lag) {
             this(written, removed, lag, false);

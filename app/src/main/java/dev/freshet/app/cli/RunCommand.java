@@ -1,9 +1,11 @@
 package dev.freshet.app.cli;
 
 import dev.freshet.core.config.FreshetConfig;
+import dev.freshet.core.definition.BanditDefinition;
 import dev.freshet.core.definition.Definitions;
 import dev.freshet.core.definition.Durations;
 import dev.freshet.core.definition.FeatureView;
+import dev.freshet.core.definition.ModelDefinition;
 import dev.freshet.core.definition.Source;
 import dev.freshet.core.error.FreshetException;
 import dev.freshet.features.Pipeline;
@@ -137,11 +139,13 @@ public final class RunCommand implements Callable<Integer> {
             if (!views.isEmpty()) {
                 uses.add("become features of " + names(views.stream().map(FeatureView::name)));
             }
-            List<String> models = loaded.models().stream().filter(m -> m.label().source().equals(source.name())).map(m -> m.name()).toList();
+            List<String> models = loaded.models().stream().filter(m -> m.label().source().equals(source.name()))
+                    .map(ModelDefinition::name).toList();
             if (!models.isEmpty()) {
                 uses.add("label the predictions of " + names(models.stream()));
             }
-            List<String> bandits = loaded.bandits().stream().filter(b -> b.reward().source().equals(source.name())).map(b -> b.name()).toList();
+            List<String> bandits = loaded.bandits().stream().filter(b -> b.reward().source().equals(source.name()))
+                    .map(BanditDefinition::name).toList();
             if (!bandits.isEmpty()) {
                 uses.add("reward the decisions of " + names(bandits.stream()));
             }

@@ -75,7 +75,8 @@ final class RunMonitoring {
             String retrying = archiver.retryingError();
             checks.put("offline_store", !archiver.isRunning()
                     ? HealthCheck.Component.down("the archiver stopped" + archiver.failure().map(f -> ": " + f.getMessage()).orElse(""))
-                    : retrying != null ? HealthCheck.Component.down("archiving is retrying: " + retrying + "; archive lag " + archiver.lag() + " events")
+                    : retrying != null
+                    ? HealthCheck.Component.down("archiving is retrying: " + retrying + "; archive lag " + archiver.lag() + " events")
                     : HealthCheck.Component.up("archive lag " + archiver.lag() + " events"));
             if (training != null) {
                 checks.put("learners", learnersHealth());
@@ -207,7 +208,8 @@ final class RunMonitoring {
             out.counter("freshet_ingest_dead_letters_total", "Raw records of a source sent to freshet.dlq, by reason.",
                     PrometheusWriter.labels("source", source.name(), "reason", "all"), ingest.deadLettered(source.name()));
             reasons.forEach((reason, count) -> out.counter("freshet_ingest_dead_letters_total",
-                    "Raw records of a source sent to freshet.dlq, by reason.", PrometheusWriter.labels("source", source.name(), "reason", reason), count));
+                    "Raw records of a source sent to freshet.dlq, by reason.", PrometheusWriter.labels("source", source.name(), "reason", reason),
+                    count));
         }
         FeatureCounters features = pipeline.featureCounters();
         for (FeatureView view : definitions.featureViews()) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static dev.freshet.core.config.InputsReader.orEmpty;
 
@@ -36,7 +37,7 @@ final class ModelsReader {
             "name", "learner", "features", "context", "interactions", "label", "options", "publish_interval");
     private static final List<String> LABEL_KEYS = List.of("source", "join_key", "field", "window", "default");
     private static final List<String> FTRL_KEYS = List.of("alpha", "beta", "l1", "l2", "hash_bits", "numbers");
-    private static final List<String> NUMBERS = java.util.Arrays.stream(LearnerOptions.Ftrl.Numbers.values())
+    private static final List<String> NUMBERS = Arrays.stream(LearnerOptions.Ftrl.Numbers.values())
             .map(LearnerOptions.Ftrl.Numbers::yamlName).toList();
     private static final List<String> STORE_KEYS = List.of("path", "keep_versions");
     private static final List<String> LEARNERS = Arrays.stream(LearnerKind.values()).map(LearnerKind::yamlName).toList();
@@ -177,7 +178,7 @@ final class ModelsReader {
     /** {@code options.numbers}: raw (the default, also when invalid: reported) or log. */
     private LearnerOptions.Ftrl.Numbers numbers(Entries o) {
         String name = in.choice(o, "numbers", NUMBERS, "a way to take numeric inputs", "ways");
-        return name == null ? LearnerOptions.Ftrl.Numbers.RAW : LearnerOptions.Ftrl.Numbers.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        return name == null ? LearnerOptions.Ftrl.Numbers.RAW : LearnerOptions.Ftrl.Numbers.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     /** One FTRL hyper-parameter; its default when absent, or when invalid (reported). */

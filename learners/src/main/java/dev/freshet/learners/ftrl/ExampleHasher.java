@@ -9,9 +9,10 @@ import dev.freshet.learners.ExampleLayout;
 /**
  * Turns an example into sparse coordinates (index, value) of a hashed weight vector of
  * {@code 2^hashBits} entries, into reused arrays: a numeric input is one coordinate named by its slot
- * (value = the number, or its log-scaled form with {@code numbers: log}), a category one coordinate named by its slot and the category (value 1), a
- * missing input nothing; an interaction of two present inputs is one coordinate from both inputs' hashes
- * (value = the product); and the bias is always one coordinate (value 1).
+ * (value = the number, or its log-scaled form with {@code numbers: log}), a category one coordinate
+ * named by its slot and the category (value 1), a missing input nothing; an interaction of two present
+ * inputs is one coordinate from both inputs' hashes (value = the product); and the bias is always one
+ * coordinate (value 1).
  *
  * <p>The hashes depend only on slot names and categories (murmur3 with fixed seeds), never on slot
  * positions or the JVM, so a snapshot means the same after a restart. Collisions are not resolved:
