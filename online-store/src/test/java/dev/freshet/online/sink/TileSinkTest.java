@@ -64,6 +64,17 @@ class TileSinkTest {
         return FreshetConfig.parse(yaml, "test.yaml");
     }
 
+    /** The example on a Redis store, under a project of its own. */
+    private static FreshetConfig onRedis(RedisServer redis, String project) {
+        return FreshetConfig.parse(ExampleYaml.SHOP.replace("project: shop", "project: " + project)
+                .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: redis, uri: \"" + redis.uri() + "\"}"),
+                "test.yaml");
+    }
+
+    private static ViewAggregator aggregator(FreshetConfig config) {
+        return ViewAggregator.of(config.definitions(), config.definitions().featureView("user_activity").orElseThrow());
+    }
+
     private static String topic(String name) {
         try (TopicAdmin admin = TopicAdmin.connect(broker.bootstrapServers())) {
             admin.ensure(List.of(new TopicSpec(name, 2, java.util.OptionalInt.of(1), Map.of("cleanup.policy", "compact"), "tiles")));
@@ -184,10 +195,8 @@ class TileSinkTest {
     void whileTheStoreRefusesWritesTheLagGrowsAndTheErrorShows() throws Exception {
         String topic = topic("freshet.tiles.user_activity.c");
         try (RedisServer redis = RedisServer.start()) {
-            FreshetConfig config = FreshetConfig.parse(ExampleYaml.SHOP.replace("project: shop", "project: sinkc")
-                    .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: redis, uri: \"" + redis.uri() + "\"}"),
-                    "test.yaml");
-            ViewAggregator a = ViewAggregator.of(config.definitions(), config.definitions().featureView("user_activity").orElseThrow());
+            FreshetConfig config = onRedis(redis, "sinkc");
+            ViewAggregator a = aggregator(config);
             try (OnlineStore store = OnlineStore.open(config); TileSink sink = sink(config, store, topic);
                  KafkaProducer<byte[], byte[]> producer = transactional()) {
                 producer.beginTransaction();
@@ -221,10 +230,8 @@ class TileSinkTest {
     void aStoreThatLosesItsDataIsRefilledFromTheTopic() throws Exception {
         String topic = topic("freshet.tiles.user_activity.d");
         try (RedisServer redis = RedisServer.start()) {
-            FreshetConfig config = FreshetConfig.parse(ExampleYaml.SHOP.replace("project: shop", "project: sinkd")
-                    .replace("online_store: {type: rocksdb, path: ./data/online}", "online_store: {type: redis, uri: \"" + redis.uri() + "\"}"),
-                    "test.yaml");
-            ViewAggregator a = ViewAggregator.of(config.definitions(), config.definitions().featureView("user_activity").orElseThrow());
+            FreshetConfig config = onRedis(redis, "sinkd");
+            ViewAggregator a = aggregator(config);
             try (OnlineStore store = OnlineStore.open(config); TileSink sink = sink(config, store, topic);
                  KafkaProducer<byte[], byte[]> producer = transactional()) {
                 producer.beginTransaction();
